@@ -1,0 +1,21 @@
+//! The health engine: turns the activity log into the figures of METRICS.md,
+//! the weekly series, vitality, lifecycle stage and diagnoses, and renders
+//! them as JSON, a terminal dashboard or a self-contained HTML page.
+//!
+//! Pure: no files, no network, no clock. The caller gives the log (or a
+//! reader of it) and the instant the report is "as of".
+
+pub mod event;
+pub mod figures;
+pub mod inequality;
+pub mod instant;
+pub mod log;
+pub mod reader;
+pub mod series;
+pub mod window;
+
+pub use event::{Event, Kind, Response, ThreadType};
+pub use figures::{Context, Figures, Metrics, Scope, compute};
+pub use log::ActivityLog;
+pub use reader::{LineError, LineProblem, ReadError, ReadSummary, Strictness, read_log};
+pub use window::Window;

@@ -1,0 +1,247 @@
+//! The activity log in memory: interned, compact records in time order.
+//!
+//! Every string of the log (community, actor, team, subject) becomes a `u32`
+//! so that the figures are computed over plain integers. Subjects are
+//! interned per community: a subject id names one (community, subject) pair,
+//! which is how the organisation report tells threads, artifacts and
+//! gatherings of different communities apart.
+
+use rustc_hash::FxHashMap;
+
+use crate::event::{Event, Kind, Response, ThreadType};
+use crate::instant::{self, InstantError};
+
+/// The id used where a field is absent.
+pub const NONE: u32 = u32::MAX;
+
+/// One event with its strings interned and its instant in UTC nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    pub at: i64,
+    pub community: u32,
+    pub actor: u32,
+    /// Local to the community; see [`ActivityLog::subject_offsets`].
+    pub subject: u32,
+    pub reply_to: u32,
+    pub team: u32,
+    pub reply_to_team: u32,
+    /// [`NONE`] when absent.
+    pub review_days: u32,
+    pub kind: Kind,
+    pub thread_type: Option<ThreadType>,
+    pub response: Option<Response>,
+    /// 0 when absent, else 1 to 5.
+    pub value: u8,
+}
+
+impl Record {
+    /// Whether the event has an actor.
+    pub fn attributed(&self) -> bool {
+        self.actor != NONE
+    }
+}
+
+/// A string interner: each distinct string gets the next `u32`.
+#[derive(Debug, Default, Clone)]
+pub struct Names {
+    ids: FxHashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Names {
+    /// The id of `name`, interning it on first sight.
+    pub fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).expect("fewer than 2^32 names");
+        self.names.push(name.into());
+        self.ids.insert(name.into(), id);
+        id
+    }
+
+    /// The id of `name` if it was interned.
+    pub fn get(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
+    /// The string of an id.
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// How many distinct names there are.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether no name was interned.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// The fields of one event, borrowed, as read from a line.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    pub at: i64,
+    pub community: &'a str,
+    pub actor: Option<&'a str>,
+    pub kind: Kind,
+    pub subject: Option<&'a str>,
+    pub reply_to: Option<&'a str>,
+    pub team: Option<&'a str>,
+    pub reply_to_team: Option<&'a str>,
+    pub thread_type: Option<ThreadType>,
+    pub response: Option<Response>,
+    pub value: Option<u8>,
+    pub review_days: Option<u32>,
+}
+
+/// The whole activity log, interned.
+#[derive(Debug, Default, Clone)]
+pub struct ActivityLog {
+    records: Vec<Record>,
+    communities: Names,
+    actors: Names,
+    teams: Names,
+    subjects: Vec<Names>,
+    sorted: bool,
+}
+
+impl ActivityLog {
+    /// An empty log.
+    pub fn new() -> ActivityLog {
+        ActivityLog {
+            sorted: true,
+            ..ActivityLog::default()
+        }
+    }
+
+    /// Adds one event given by its borrowed fields.
+    pub fn push_fields(&mut self, fields: &Fields<'_>) {
+        let community = self.communities.intern(fields.community);
+        if community as usize == self.subjects.len() {
+            self.subjects.push(Names::default());
+        }
+        let actors = &mut self.actors;
+        let teams = &mut self.teams;
+        let subjects = &mut self.subjects[community as usize];
+        let record = Record {
+            at: fields.at,
+            community,
+            actor: fields.actor.map_or(NONE, |a| actors.intern(a)),
+            subject: fields.subject.map_or(NONE, |s| subjects.intern(s)),
+            reply_to: fields.reply_to.map_or(NONE, |a| actors.intern(a)),
+            team: fields.team.map_or(NONE, |t| teams.intern(t)),
+            reply_to_team: fields.reply_to_team.map_or(NONE, |t| teams.intern(t)),
+            review_days: fields.review_days.unwrap_or(NONE),
+            kind: fields.kind,
+            thread_type: fields.thread_type,
+            response: fields.response,
+            value: fields.value.unwrap_or(0),
+        };
+        if self.records.last().is_some_and(|last| last.at > record.at) {
+            self.sorted = false;
+        }
+        self.records.push(record);
+    }
+
+    /// Adds one owned event; fails only on a bad instant.
+    pub fn push(&mut self, event: &Event) -> Result<(), InstantError> {
+        let at = instant::parse(&event.at)?;
+        self.push_fields(&Fields {
+            at,
+            community: &event.community,
+            actor: event.actor.as_deref(),
+            kind: event.kind,
+            subject: event.subject.as_deref(),
+            reply_to: event.reply_to.as_deref(),
+            team: event.team.as_deref(),
+            reply_to_team: event.reply_to_team.as_deref(),
+            thread_type: event.thread_type,
+            response: event.response,
+            value: event.value,
+            review_days: event.review_days,
+        });
+        Ok(())
+    }
+
+    /// The records in time order (the order of lines between equal instants).
+    pub fn records(&mut self) -> &[Record] {
+        if !self.sorted {
+            self.records.sort_by_key(|r| r.at);
+            self.sorted = true;
+        }
+        &self.records
+    }
+
+    /// Puts the records in time order; see [`ActivityLog::records`].
+    pub fn sort(&mut self) {
+        let _ = self.records();
+    }
+
+    /// The records, in time order if [`ActivityLog::sort`] was called since
+    /// the last push.
+    pub fn sorted_records(&self) -> &[Record] {
+        assert!(self.sorted, "call ActivityLog::sort before reading records");
+        &self.records
+    }
+
+    /// How many events the log holds.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether the log holds no event.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn communities(&self) -> &Names {
+        &self.communities
+    }
+
+    pub fn actors(&self) -> &Names {
+        &self.actors
+    }
+
+    pub fn teams(&self) -> &Names {
+        &self.teams
+    }
+
+    /// The subjects of one community.
+    pub fn subjects(&self, community: u32) -> &Names {
+        &self.subjects[community as usize]
+    }
+
+    /// For the organisation scope: the offset added to a record's local
+    /// subject to get an id unique across communities.
+    pub fn subject_offsets(&self) -> Vec<u32> {
+        let mut offsets = Vec::with_capacity(self.subjects.len());
+        let mut total = 0u32;
+        for names in &self.subjects {
+            offsets.push(total);
+            total += u32::try_from(names.len()).expect("fewer than 2^32 subjects");
+        }
+        offsets
+    }
+
+    /// Total subjects over all communities.
+    pub fn subject_count(&self) -> usize {
+        self.subjects.iter().map(Names::len).sum()
+    }
+
+    /// The records of each community, in time order, indexed by community id.
+    pub fn by_community(&self) -> Vec<Vec<Record>> {
+        let mut counts = vec![0usize; self.communities.len()];
+        for r in self.sorted_records() {
+            counts[r.community as usize] += 1;
+        }
+        let mut split: Vec<Vec<Record>> = counts.into_iter().map(Vec::with_capacity).collect();
+        for r in self.sorted_records() {
+            split[r.community as usize].push(*r);
+        }
+        split
+    }
+}
