@@ -1,0 +1,11 @@
+//! Guildhall's pure domain: the vocabulary of communities of practice as types
+//! and rules. No I/O, no async, no SQL: everything here takes values and
+//! returns values, so it is tested without a database.
+
+pub mod clock;
+pub mod community;
+pub mod invalid;
+pub mod person;
+
+pub use clock::{Clock, SettableClock, SystemClock};
+pub use invalid::Invalid;
