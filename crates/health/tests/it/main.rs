@@ -1,0 +1,6 @@
+//! Integration tests of the health engine, one binary with a module per
+//! concern.
+
+mod fixture;
+mod properties;
+mod thresholds;
