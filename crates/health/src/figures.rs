@@ -209,10 +209,13 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
                 s.opened = true;
                 s.opener = r.actor;
             }
-            Kind::Replied => {
-                if s.opened && s.first_response == i64::MAX && r.attributed() && r.actor != s.opener {
-                    s.first_response = r.at;
-                }
+            Kind::Replied
+                if s.opened
+                    && s.first_response == i64::MAX
+                    && r.attributed()
+                    && r.actor != s.opener =>
+            {
+                s.first_response = r.at;
             }
             Kind::AnswerAccepted => s.accepted = true,
             Kind::ArtifactCreated | Kind::ArtifactRevised | Kind::ArtifactReviewed => {
@@ -329,10 +332,8 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
                 }
             }
             Kind::GatheringHeld => m.gatherings_held += 1,
-            Kind::Attended => {
-                if scope.key(r).is_some_and(|key| subjects[key].held_in_window) {
-                    attendance += 1;
-                }
+            Kind::Attended if scope.key(r).is_some_and(|key| subjects[key].held_in_window) => {
+                attendance += 1;
             }
             Kind::ArtifactCreated => m.artifacts_created += 1,
             Kind::ArtifactReused => {
@@ -404,7 +405,10 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
     m.teams_active = team_counts.iter().filter(|&&c| c > 0).count() as u64;
     m.team_evenness = inequality::evenness(&team_counts);
     m.cross_team_reply_share = share(cross_team, team_replies);
-    let mutual = edges.iter().filter(|(a, b)| edges.contains(&(*b, *a))).count();
+    let mutual = edges
+        .iter()
+        .filter(|(a, b)| edges.contains(&(*b, *a)))
+        .count();
     m.reciprocity = share(mutual as u64, edges.len() as u64);
     m.facilitator_rotation = facilitator_rotation(scope.log, &mut held);
     let (mut with_interval, mut fresh) = (0u64, 0u64);
@@ -469,7 +473,11 @@ fn facilitator_rotation(log: &ActivityLog, held: &mut [Held]) -> u64 {
         })
     });
     let last = &held[held.len().saturating_sub(6)..];
-    let mut actors: Vec<u32> = last.iter().map(|h| h.actor).filter(|&a| a != NONE).collect();
+    let mut actors: Vec<u32> = last
+        .iter()
+        .map(|h| h.actor)
+        .filter(|&a| a != NONE)
+        .collect();
     actors.sort_unstable();
     actors.dedup();
     actors.len() as u64

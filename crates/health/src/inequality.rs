@@ -59,7 +59,11 @@ pub fn bus_factor(counts: &[u32]) -> u64 {
 /// Shannon entropy of the counts divided by ln(number of non-zero counts);
 /// 0 when fewer than two are non-zero.
 pub fn evenness(counts: &[u32]) -> f64 {
-    let present: Vec<f64> = counts.iter().filter(|&&c| c > 0).map(|&c| f64::from(c)).collect();
+    let present: Vec<f64> = counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| f64::from(c))
+        .collect();
     if present.len() < 2 {
         return 0.0;
     }

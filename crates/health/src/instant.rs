@@ -192,6 +192,9 @@ mod tests {
         assert_eq!(week_start(parse("2024-06-09T23:59:59Z").unwrap()), monday);
         assert_eq!(week_start(monday), monday);
         assert_eq!(week_start(monday - 1), monday - WEEK);
-        assert_eq!(week_start(parse("1969-12-31T00:00:00Z").unwrap()), parse("1969-12-29T00:00:00Z").unwrap());
+        assert_eq!(
+            week_start(parse("1969-12-31T00:00:00Z").unwrap()),
+            parse("1969-12-29T00:00:00Z").unwrap()
+        );
     }
 }

@@ -59,7 +59,11 @@ pub fn figure(metrics: &Metrics, context: &Context, name: &str) -> Value {
 }
 
 /// Several figures as a JSON object, in the order given.
-pub fn figures(metrics: &Metrics, context: &Context, names: &[&str]) -> serde_json::Map<String, Value> {
+pub fn figures(
+    metrics: &Metrics,
+    context: &Context,
+    names: &[&str],
+) -> serde_json::Map<String, Value> {
     names
         .iter()
         .map(|&name| (name.to_owned(), figure(metrics, context, name)))

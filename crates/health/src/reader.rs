@@ -232,7 +232,10 @@ mod tests {
         let records = log.records().to_vec();
         assert_eq!(records.len(), 2);
         assert_eq!(records[0].at, records[1].at - 3_600 * instant::SECOND);
-        assert_eq!(records[0].subject, records[1].subject, "escaped subject is the same");
+        assert_eq!(
+            records[0].subject, records[1].subject,
+            "escaped subject is the same"
+        );
         assert!(!records[1].attributed());
     }
 
@@ -256,7 +259,10 @@ mod tests {
         assert_eq!(found[1].problem, LineProblem::UnknownKind("liked".into()));
         assert!(matches!(found[2].problem, LineProblem::BadInstant(_)));
         assert_eq!(found[3].problem, LineProblem::Missing("community"));
-        assert!(matches!(found[4].problem, LineProblem::BadValue { field: "value", .. }));
+        assert!(matches!(
+            found[4].problem,
+            LineProblem::BadValue { field: "value", .. }
+        ));
         assert_eq!(found[5].problem, LineProblem::Missing("subject"));
         assert_eq!(found[6].problem, LineProblem::Missing("response"));
         assert!(found[0].to_string().starts_with("line 2: malformed JSON"));

@@ -97,8 +97,16 @@ pub const STAGE_RULES: &[StageRule] = &[
         stage: StageName::Transformation,
         rule: "weeks ≥ 12 and peak weekly active ≥ 5, and either active members < 3 \
                or (previous contributions ≥ 20 and contributions ≤ 0.5 × previous)",
-        figures: &["weeks", "peak_weekly_active", "active_members", "contributions", "previous_contributions"],
-        holds: |m, c| had_history(c) && (m.active_members < STAGE_DORMANT_ACTIVE || collapsed(m, c)),
+        figures: &[
+            "weeks",
+            "peak_weekly_active",
+            "active_members",
+            "contributions",
+            "previous_contributions",
+        ],
+        holds: |m, c| {
+            had_history(c) && (m.active_members < STAGE_DORMANT_ACTIVE || collapsed(m, c))
+        },
     },
     StageRule {
         stage: StageName::Potential,
@@ -110,12 +118,19 @@ pub const STAGE_RULES: &[StageRule] = &[
         stage: StageName::Coalescing,
         rule: "weeks < 13 or fewer than 3 gatherings ever held",
         figures: &["weeks", "gatherings_ever"],
-        holds: |_, c| c.weeks < STAGE_COALESCING_WEEKS || c.gatherings_ever < STAGE_RHYTHM_GATHERINGS,
+        holds: |_, c| {
+            c.weeks < STAGE_COALESCING_WEEKS || c.gatherings_ever < STAGE_RHYTHM_GATHERINGS
+        },
     },
     StageRule {
         stage: StageName::Maturing,
         rule: "contributions ≥ 1.2 × previous window, or newcomers ≥ 0.25 × active members",
-        figures: &["contributions", "previous_contributions", "newcomers", "active_members"],
+        figures: &[
+            "contributions",
+            "previous_contributions",
+            "newcomers",
+            "active_members",
+        ],
         holds: |m, c| {
             (c.previous_contributions > 0
                 && m.contributions as f64 >= STAGE_GROWTH_RATIO * c.previous_contributions as f64)
@@ -126,7 +141,12 @@ pub const STAGE_RULES: &[StageRule] = &[
     StageRule {
         stage: StageName::Stewardship,
         rule: "otherwise: established, steady, with a rhythm",
-        figures: &["weeks", "gatherings_ever", "contributions", "previous_contributions"],
+        figures: &[
+            "weeks",
+            "gatherings_ever",
+            "contributions",
+            "previous_contributions",
+        ],
         holds: |_, _| true,
     },
 ];
@@ -192,7 +212,12 @@ pub const DIAGNOSES: &[DiagnosisRule] = &[
         name: "dormant_consider_dissolving",
         title: "Ghost town: dormant, consider dissolving",
         rule: "weeks ≥ 12, peak weekly active ≥ 5 and active members < 3",
-        figures: &["weeks", "peak_weekly_active", "active_members", "contributions"],
+        figures: &[
+            "weeks",
+            "peak_weekly_active",
+            "active_members",
+            "contributions",
+        ],
         triggered: dormant,
         interventions: &[
             "Ask the remaining members whether the community is still useful to them; treat the silence as a signal of value, not a target to manage.",
@@ -205,7 +230,12 @@ pub const DIAGNOSES: &[DiagnosisRule] = &[
         name: "low_participation",
         title: "Low participation",
         rule: "weeks ≥ 4, not dormant, and active members < 8",
-        figures: &["active_members", "contributions", "mean_attendance", "weeks"],
+        figures: &[
+            "active_members",
+            "contributions",
+            "mean_attendance",
+            "weeks",
+        ],
         triggered: |m, c| {
             c.weeks >= LOW_PARTICIPATION_MIN_WEEKS
                 && !dormant(m, c)
@@ -224,7 +254,8 @@ pub const DIAGNOSES: &[DiagnosisRule] = &[
         figures: &["active_members", "gini", "top10_share", "bus_factor"],
         triggered: |m, _| {
             m.active_members >= GROUP_MIN_ACTIVE
-                && (m.gini >= FEW_VOICES_GINI || m.top10_share.is_some_and(|s| s >= FEW_VOICES_TOP10))
+                && (m.gini >= FEW_VOICES_GINI
+                    || m.top10_share.is_some_and(|s| s >= FEW_VOICES_TOP10))
         },
         interventions: &[
             "Actively invite quieter members to share, by name and by topic.",
@@ -236,7 +267,12 @@ pub const DIAGNOSES: &[DiagnosisRule] = &[
         name: "stagnation",
         title: "Stagnation: declining interest",
         rule: "previous contributions ≥ 20, not dormant, and contributions < 0.7 × previous",
-        figures: &["contributions", "previous_contributions", "threads", "artifacts_created"],
+        figures: &[
+            "contributions",
+            "previous_contributions",
+            "threads",
+            "artifacts_created",
+        ],
         triggered: |m, c| {
             !dormant(m, c)
                 && c.previous_contributions >= STAGNATION_MIN_PREVIOUS
@@ -253,7 +289,12 @@ pub const DIAGNOSES: &[DiagnosisRule] = &[
         title: "Insularity: one team talking to itself",
         rule: "active members ≥ 5 and (one team only, or team evenness < 0.4 with two teams or more, \
                or cross-team reply share < 0.15)",
-        figures: &["active_members", "teams_active", "team_evenness", "cross_team_reply_share"],
+        figures: &[
+            "active_members",
+            "teams_active",
+            "team_evenness",
+            "cross_team_reply_share",
+        ],
         triggered: |m, _| {
             m.active_members >= GROUP_MIN_ACTIVE
                 && (m.teams_active == 1
@@ -294,7 +335,12 @@ pub const DIAGNOSES: &[DiagnosisRule] = &[
         name: "single_point_of_leadership",
         title: "Single point of leadership",
         rule: "(gatherings ever ≥ 3 and facilitator rotation = 1) or (active members ≥ 5 and bus factor = 1)",
-        figures: &["facilitator_rotation", "gatherings_ever", "bus_factor", "active_members"],
+        figures: &[
+            "facilitator_rotation",
+            "gatherings_ever",
+            "bus_factor",
+            "active_members",
+        ],
         triggered: |m, c| {
             (c.gatherings_ever >= LEADERSHIP_MIN_GATHERINGS && m.facilitator_rotation == 1)
                 || (m.active_members >= GROUP_MIN_ACTIVE && m.bus_factor == 1)
@@ -311,7 +357,8 @@ pub const DIAGNOSES: &[DiagnosisRule] = &[
         rule: "previous newcomers ≥ 3 and newcomer retention < 0.25",
         figures: &["previous_newcomers", "newcomer_retention", "newcomers"],
         triggered: |m, c| {
-            c.previous_newcomers >= RETENTION_MIN_NEWCOMERS && below(m.newcomer_retention, RETENTION_LOW)
+            c.previous_newcomers >= RETENTION_MIN_NEWCOMERS
+                && below(m.newcomer_retention, RETENTION_LOW)
         },
         interventions: &[
             "Actively onboard and mentor new members: a welcome, a buddy, a first small task.",
@@ -323,7 +370,12 @@ pub const DIAGNOSES: &[DiagnosisRule] = &[
         name: "questions_unanswered",
         title: "Questions left unanswered",
         rule: "questions ≥ 3 and answered share < 0.5",
-        figures: &["questions", "answered_share", "unanswered", "median_first_response"],
+        figures: &[
+            "questions",
+            "answered_share",
+            "unanswered",
+            "median_first_response",
+        ],
         triggered: |m, _| {
             m.questions >= UNANSWERED_MIN_QUESTIONS && below(m.answered_share, UNANSWERED_SHARE)
         },
@@ -346,3 +398,88 @@ pub const DIAGNOSES: &[DiagnosisRule] = &[
         ],
     },
 ];
+
+// ---- The table ------------------------------------------------------------
+
+/// Every weight and threshold above by name, as docs/health.md lists them.
+pub const TABLE: &[(&str, f64)] = &[
+    ("W_ACTIVITY_TREND", W_ACTIVITY_TREND),
+    ("W_RESPONSIVENESS", W_RESPONSIVENESS),
+    ("W_EQUALITY", W_EQUALITY),
+    ("W_NEWCOMER_INFLOW", W_NEWCOMER_INFLOW),
+    ("W_NEWCOMER_RETENTION", W_NEWCOMER_RETENTION),
+    ("W_FRESHNESS", W_FRESHNESS),
+    ("W_ROTATION", W_ROTATION),
+    ("W_PULSE", W_PULSE),
+    ("TREND_FULL_RATIO", TREND_FULL_RATIO),
+    ("EQUALITY_MIN_ACTIVE", EQUALITY_MIN_ACTIVE as f64),
+    ("INFLOW_FULL_SHARE", INFLOW_FULL_SHARE),
+    ("RETENTION_FULL_SHARE", RETENTION_FULL_SHARE),
+    ("ROTATION_FULL_FACILITATORS", ROTATION_FULL_FACILITATORS),
+    ("STAGE_HISTORY_WEEKS", STAGE_HISTORY_WEEKS as f64),
+    ("STAGE_ONCE_ALIVE_PEAK", STAGE_ONCE_ALIVE_PEAK as f64),
+    ("STAGE_DORMANT_ACTIVE", STAGE_DORMANT_ACTIVE as f64),
+    (
+        "STAGE_COLLAPSE_MIN_PREVIOUS",
+        STAGE_COLLAPSE_MIN_PREVIOUS as f64,
+    ),
+    ("STAGE_COLLAPSE_RATIO", STAGE_COLLAPSE_RATIO),
+    ("STAGE_POTENTIAL_ACTIVE", STAGE_POTENTIAL_ACTIVE as f64),
+    ("STAGE_COALESCING_WEEKS", STAGE_COALESCING_WEEKS as f64),
+    ("STAGE_RHYTHM_GATHERINGS", STAGE_RHYTHM_GATHERINGS as f64),
+    ("STAGE_GROWTH_RATIO", STAGE_GROWTH_RATIO),
+    ("STAGE_GROWTH_NEWCOMER_SHARE", STAGE_GROWTH_NEWCOMER_SHARE),
+    (
+        "LOW_PARTICIPATION_MIN_WEEKS",
+        LOW_PARTICIPATION_MIN_WEEKS as f64,
+    ),
+    ("LOW_PARTICIPATION_ACTIVE", LOW_PARTICIPATION_ACTIVE as f64),
+    ("GROUP_MIN_ACTIVE", GROUP_MIN_ACTIVE as f64),
+    ("FEW_VOICES_GINI", FEW_VOICES_GINI),
+    ("FEW_VOICES_TOP10", FEW_VOICES_TOP10),
+    ("STAGNATION_MIN_PREVIOUS", STAGNATION_MIN_PREVIOUS as f64),
+    ("STAGNATION_RATIO", STAGNATION_RATIO),
+    ("INSULAR_EVENNESS", INSULAR_EVENNESS),
+    ("INSULAR_CROSS_TEAM", INSULAR_CROSS_TEAM),
+    ("STALE_FRESH_SHARE", STALE_FRESH_SHARE),
+    ("REMOTE_SHOW_RATE", REMOTE_SHOW_RATE),
+    (
+        "LEADERSHIP_MIN_GATHERINGS",
+        LEADERSHIP_MIN_GATHERINGS as f64,
+    ),
+    ("RETENTION_MIN_NEWCOMERS", RETENTION_MIN_NEWCOMERS as f64),
+    ("RETENTION_LOW", RETENTION_LOW),
+    ("UNANSWERED_MIN_QUESTIONS", UNANSWERED_MIN_QUESTIONS as f64),
+    ("UNANSWERED_SHARE", UNANSWERED_SHARE),
+    ("LOW_PULSE", LOW_PULSE),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_sum_to_one() {
+        let sum = W_ACTIVITY_TREND
+            + W_RESPONSIVENESS
+            + W_EQUALITY
+            + W_NEWCOMER_INFLOW
+            + W_NEWCOMER_RETENTION
+            + W_FRESHNESS
+            + W_ROTATION
+            + W_PULSE;
+        assert!((sum - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn docs_carry_the_same_table() {
+        let docs = include_str!("../../../docs/health.md");
+        for (name, value) in TABLE {
+            let row = format!("| `{name}` | {value} |");
+            assert!(docs.contains(&row), "docs/health.md lacks the row {row}");
+        }
+        for rule in DIAGNOSES {
+            assert!(docs.contains(&format!("`{}`", rule.name)), "{}", rule.name);
+        }
+    }
+}

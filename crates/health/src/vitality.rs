@@ -41,7 +41,10 @@ fn clamp01(v: f64) -> f64 {
 
 /// The normalised value of each component, by name, with its input figures
 /// and base weight.
-fn raw_components(m: &Metrics, c: &Context) -> [(&'static str, f64, Option<f64>, &'static [&'static str]); 8] {
+fn raw_components(
+    m: &Metrics,
+    c: &Context,
+) -> [(&'static str, f64, Option<f64>, &'static [&'static str]); 8] {
     let trend = if c.previous_contributions == 0 {
         if m.contributions > 0 { 1.0 } else { 0.0 }
     } else {
@@ -50,18 +53,55 @@ fn raw_components(m: &Metrics, c: &Context) -> [(&'static str, f64, Option<f64>,
     let equality = (m.active_members >= EQUALITY_MIN_ACTIVE).then(|| clamp01(1.0 - m.gini));
     let inflow = (m.active_members > 0)
         .then(|| clamp01(m.newcomers as f64 / m.active_members as f64 / INFLOW_FULL_SHARE));
-    let retention = m.newcomer_retention.map(|r| clamp01(r / RETENTION_FULL_SHARE));
+    let retention = m
+        .newcomer_retention
+        .map(|r| clamp01(r / RETENTION_FULL_SHARE));
     let rotation = (c.gatherings_ever > 0)
         .then(|| clamp01(m.facilitator_rotation as f64 / ROTATION_FULL_FACILITATORS));
     let pulse = m.pulse_mean.map(|p| clamp01((p - 1.0) / 4.0));
     [
-        ("activity_trend", W_ACTIVITY_TREND, Some(trend), &["contributions", "previous_contributions"]),
-        ("responsiveness", W_RESPONSIVENESS, m.answered_share, &["answered_share", "questions", "median_first_response"]),
-        ("equality", W_EQUALITY, equality, &["gini", "active_members"]),
-        ("newcomer_inflow", W_NEWCOMER_INFLOW, inflow, &["newcomers", "active_members"]),
-        ("newcomer_retention", W_NEWCOMER_RETENTION, retention, &["newcomer_retention", "previous_newcomers"]),
-        ("freshness", W_FRESHNESS, m.fresh_share, &["fresh_share", "stale"]),
-        ("rotation", W_ROTATION, rotation, &["facilitator_rotation", "gatherings_ever"]),
+        (
+            "activity_trend",
+            W_ACTIVITY_TREND,
+            Some(trend),
+            &["contributions", "previous_contributions"],
+        ),
+        (
+            "responsiveness",
+            W_RESPONSIVENESS,
+            m.answered_share,
+            &["answered_share", "questions", "median_first_response"],
+        ),
+        (
+            "equality",
+            W_EQUALITY,
+            equality,
+            &["gini", "active_members"],
+        ),
+        (
+            "newcomer_inflow",
+            W_NEWCOMER_INFLOW,
+            inflow,
+            &["newcomers", "active_members"],
+        ),
+        (
+            "newcomer_retention",
+            W_NEWCOMER_RETENTION,
+            retention,
+            &["newcomer_retention", "previous_newcomers"],
+        ),
+        (
+            "freshness",
+            W_FRESHNESS,
+            m.fresh_share,
+            &["fresh_share", "stale"],
+        ),
+        (
+            "rotation",
+            W_ROTATION,
+            rotation,
+            &["facilitator_rotation", "gatherings_ever"],
+        ),
         ("pulse", W_PULSE, pulse, &["pulse_mean"]),
     ]
 }

@@ -116,7 +116,8 @@ fn the_weekly_series_matches_the_hand_worked_rows() {
     ];
     let series = json["series"].as_array().unwrap();
     assert_eq!(series.len(), rows.len());
-    for (row, (week, active, contributions, newcomers, threads, replies)) in series.iter().zip(rows) {
+    for (row, (week, active, contributions, newcomers, threads, replies)) in series.iter().zip(rows)
+    {
         assert_eq!(
             row,
             &json!({"week_start": week, "active_members": active, "contributions": contributions,
@@ -138,7 +139,10 @@ fn vitality_stage_and_diagnoses_of_the_fixture() {
     // Components: trend 1, responsiveness 0.5, equality 1 − 23/114,
     // inflow (1/6)/0.2, retention 1, freshness 2/3, rotation 1, pulse 0.75.
     let expected = 5.0
-        * (0.2 + 0.15 * 0.5 + 0.15 * (1.0 - 23.0 / 114.0) + 0.1 * (1.0 / 6.0 / 0.2)
+        * (0.2
+            + 0.15 * 0.5
+            + 0.15 * (1.0 - 23.0 / 114.0)
+            + 0.1 * (1.0 / 6.0 / 0.2)
             + 0.1
             + 0.1 * 2.0 / 3.0
             + 0.1
@@ -169,6 +173,10 @@ fn the_organisation_tells_subjects_apart_by_community() {
     assert_eq!(m.reciprocity, Some(0.4));
     let portfolio = report::portfolio(&log, &worked_window());
     assert_eq!(portfolio.organisation, org);
-    let names: Vec<_> = portfolio.communities.iter().map(|c| c.community.clone().unwrap()).collect();
+    let names: Vec<_> = portfolio
+        .communities
+        .iter()
+        .map(|c| c.community.clone().unwrap())
+        .collect();
     assert_eq!(names, ["go", "rust"]);
 }

@@ -29,40 +29,49 @@ fn event() -> impl Strategy<Value = Event> {
         1u8..=5,
         prop::option::of(1u32..60),
     )
-        .prop_map(|(c, actor, kind, subject, reply_to, team, reply_team, tt, resp, value, review)| {
-            let kind = Kind::ALL[kind];
-            let mut e = Event::new("", ["rust", "go"][c], kind);
-            e.actor = actor.map(|a| format!("m{a}"));
-            if kind.needs_subject() {
-                let prefix = match kind {
-                    Kind::ThreadOpened | Kind::Replied | Kind::AnswerAccepted => "t",
-                    Kind::GatheringHeld | Kind::Rsvp | Kind::Attended => "g",
-                    Kind::PulseAnswered => "p",
-                    Kind::ExperimentStarted | Kind::ExperimentConcluded => "e",
-                    _ => "a",
-                };
-                e.subject = Some(format!("{prefix}{subject}"));
-            }
-            e.team = team.map(|t| format!("team{t}"));
-            if kind == Kind::Replied {
-                e.reply_to = reply_to.map(|a| format!("m{a}"));
-                e.reply_to_team = reply_team.map(|t| format!("team{t}"));
-            }
-            if kind == Kind::ThreadOpened {
-                e.thread_type = Some([ThreadType::Question, ThreadType::Discussion, ThreadType::Question,
-                    ThreadType::Story, ThreadType::ShowAndTell][tt]);
-            }
-            if kind == Kind::Rsvp {
-                e.response = Some([Response::Yes, Response::No, Response::Maybe][resp]);
-            }
-            if kind == Kind::PulseAnswered {
-                e.value = Some(value);
-            }
-            if matches!(kind, Kind::ArtifactCreated | Kind::ArtifactRevised) {
-                e.review_days = review;
-            }
-            e
-        })
+        .prop_map(
+            |(c, actor, kind, subject, reply_to, team, reply_team, tt, resp, value, review)| {
+                let kind = Kind::ALL[kind];
+                let mut e = Event::new("", ["rust", "go"][c], kind);
+                e.actor = actor.map(|a| format!("m{a}"));
+                if kind.needs_subject() {
+                    let prefix = match kind {
+                        Kind::ThreadOpened | Kind::Replied | Kind::AnswerAccepted => "t",
+                        Kind::GatheringHeld | Kind::Rsvp | Kind::Attended => "g",
+                        Kind::PulseAnswered => "p",
+                        Kind::ExperimentStarted | Kind::ExperimentConcluded => "e",
+                        _ => "a",
+                    };
+                    e.subject = Some(format!("{prefix}{subject}"));
+                }
+                e.team = team.map(|t| format!("team{t}"));
+                if kind == Kind::Replied {
+                    e.reply_to = reply_to.map(|a| format!("m{a}"));
+                    e.reply_to_team = reply_team.map(|t| format!("team{t}"));
+                }
+                if kind == Kind::ThreadOpened {
+                    e.thread_type = Some(
+                        [
+                            ThreadType::Question,
+                            ThreadType::Discussion,
+                            ThreadType::Question,
+                            ThreadType::Story,
+                            ThreadType::ShowAndTell,
+                        ][tt],
+                    );
+                }
+                if kind == Kind::Rsvp {
+                    e.response = Some([Response::Yes, Response::No, Response::Maybe][resp]);
+                }
+                if kind == Kind::PulseAnswered {
+                    e.value = Some(value);
+                }
+                if matches!(kind, Kind::ArtifactCreated | Kind::ArtifactRevised) {
+                    e.review_days = review;
+                }
+                e
+            },
+        )
 }
 
 /// Events at distinct whole seconds within the 70 days before the end.
@@ -100,15 +109,17 @@ fn portfolio_json(text: &str) -> Value {
 /// The first path where two reports differ beyond rounding, if any.
 pub fn difference(a: &Value, b: &Value, path: &str) -> Option<String> {
     match (a, b) {
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            x.iter().zip(y).enumerate().find_map(|(i, (x, y))| difference(x, y, &format!("{path}[{i}]")))
-        }
-        (Value::Object(x), Value::Object(y)) if x.len() == y.len() => x
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
             .iter()
-            .find_map(|(k, v)| match y.get(k) {
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (x, y))| difference(x, y, &format!("{path}[{i}]"))),
+        (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
+            x.iter().find_map(|(k, v)| match y.get(k) {
                 Some(w) => difference(v, w, &format!("{path}.{k}")),
                 None => Some(format!("{path}.{k} missing")),
-            }),
+            })
+        }
         _ if same(a, b) => None,
         _ => Some(format!("{path}: {a} vs {b}")),
     }
@@ -117,8 +128,12 @@ pub fn difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 /// Equal up to floating-point rounding.
 pub fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < 1e-9,
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Value::Number(x), Value::Number(y)) => {
+            (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < 1e-9
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
