@@ -13,6 +13,7 @@ pub mod instant;
 pub mod log;
 pub mod lookup;
 pub mod reader;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod series;

@@ -3,4 +3,5 @@
 
 mod fixture;
 mod properties;
+mod render;
 mod thresholds;
