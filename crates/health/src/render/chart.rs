@@ -12,11 +12,9 @@ pub fn sparkline(values: &[u64]) -> String {
     values
         .iter()
         .map(|&v| {
-            if max == 0 {
-                BLOCKS[0]
-            } else {
-                BLOCKS[((v * 7 + max / 2) / max) as usize]
-            }
+            (v * 7 + max / 2)
+                .checked_div(max)
+                .map_or(BLOCKS[0], |i| BLOCKS[i as usize])
         })
         .collect()
 }
@@ -118,25 +116,6 @@ pub fn components(items: &[(String, Option<f64>, Option<f64>)]) -> String {
     svg
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sparkline_scales_to_the_maximum() {
-        assert_eq!(sparkline(&[0, 4, 8]), "▁▅█");
-        assert_eq!(sparkline(&[0, 0]), "▁▁");
-    }
-
-    #[test]
-    fn charts_escape_their_text() {
-        let svg = bars("<a&b>", &["x\"y".into()], &[3], "#000");
-        assert!(svg.contains("&lt;a&amp;b&gt;"));
-        assert!(svg.contains("x&quot;y"));
-        assert!(!svg.contains("<a&b>"));
-    }
-}
-
 /// A small inline SVG sparkline for tables.
 pub fn spark_svg(values: &[u64]) -> String {
     let (w, h) = (96.0, 20.0);
@@ -157,4 +136,23 @@ pub fn spark_svg(values: &[u64]) -> String {
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="weekly active members"><polyline fill="none" stroke="#2b6cb0" stroke-width="1.5" points="{}"/></svg>"##,
         points.join(" ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_scales_to_the_maximum() {
+        assert_eq!(sparkline(&[0, 4, 8]), "▁▅█");
+        assert_eq!(sparkline(&[0, 0]), "▁▁");
+    }
+
+    #[test]
+    fn charts_escape_their_text() {
+        let svg = bars("<a&b>", &["x\"y".into()], &[3], "#000");
+        assert!(svg.contains("&lt;a&amp;b&gt;"));
+        assert!(svg.contains("x&quot;y"));
+        assert!(!svg.contains("<a&b>"));
+    }
 }
