@@ -1,1 +1,55 @@
-fn main() {}
+//! The `guildhall` binary: reads the configuration, opens the store and runs
+//! the chosen subcommand. The work itself lives in the library crates.
+
+mod admin;
+mod config;
+mod demo;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (pages, API, /healthz, /metrics).
+    Serve(serve::ServeArgs),
+    /// Fill the store with a demo organisation (idempotent).
+    Demo(demo::DemoArgs),
+    /// Administer accounts.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+}
+
+fn main() -> ExitCode {
+    let (settings, command) = match config::load() {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    config::init_logging(&settings);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match command {
+            Command::Serve(args) => serve::run(&settings, args).await,
+            Command::Demo(args) => demo::run(&settings, args).await,
+            Command::Admin(cmd) => admin::run(&settings, cmd).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

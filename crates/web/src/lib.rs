@@ -1,0 +1,110 @@
+//! Guildhall's web layer: server-rendered pages, the JSON API under `/api/v1`
+//! with its OpenAPI document, authentication, and the operational endpoints
+//! (`/healthz`, `/metrics`). Handlers stay thin: extract, authorise, call the
+//! store or a domain rule, render.
+
+pub mod accounts;
+pub mod api;
+pub mod auth;
+pub mod cursor;
+pub mod directory;
+pub mod error;
+pub mod extract;
+pub mod pages;
+pub mod telemetry;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use domain::Clock;
+use store::Store;
+use tokio::net::TcpListener;
+
+pub use error::WebError;
+
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Settings the web layer needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Whether anyone may sign up, or only people an admin creates.
+    pub open_signup: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            open_signup: true,
+        }
+    }
+}
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The source of "now".
+    pub clock: Arc<dyn Clock>,
+    /// Web settings.
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    /// A new state over `store`, telling time by `clock`.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The whole application: pages, API, static files and operations endpoints.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api::router().split_for_parts();
+    let doc = Arc::new(doc);
+    let router = Router::new()
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
+        .route("/api/{*rest}", any(api_not_found))
+        .merge(pages::router())
+        .merge(api)
+        .merge(telemetry::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::visitor_layer,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    telemetry::instrument(router).with_state(state)
+}
+
+async fn api_not_found() -> error::ApiError {
+    error::ApiError(WebError::NotFound)
+}
+
+/// Serves the application on `listener` until `shutdown` resolves, then
+/// finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    telemetry::install_recorder();
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

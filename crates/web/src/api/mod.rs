@@ -1,0 +1,52 @@
+//! The JSON API under `/api/v1`. Each handler is registered together with its
+//! OpenAPI description, so the document at `/api/v1/openapi.json` is
+//! generated from the code and lists every operation.
+
+mod accounts;
+mod communities;
+mod people;
+pub mod schema;
+mod tokens;
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Guildhall API", description = "Communities of practice: people, communities, practice and health. \
+        Authenticate with `Authorization: Bearer <token>` (a personal access token, or the session token from log-in). \
+        Errors are `{\"error\": {\"message\": \"...\", \"field\": \"...\"}}`."),
+    modifiers(&Bearer),
+    security(("bearer" = [])),
+    tags(
+        (name = "accounts", description = "Signing up, logging in and out, and your own profile"),
+        (name = "people", description = "The people directory and teams"),
+        (name = "tokens", description = "Personal access tokens"),
+        (name = "communities", description = "Communities of practice"),
+    )
+)]
+struct ApiDoc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// Every API operation with its documentation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(accounts::router())
+        .merge(people::router())
+        .merge(tokens::router())
+        .merge(communities::router())
+}

@@ -1,0 +1,115 @@
+//! Server-rendered pages. Each page module owns its routes; this one owns the
+//! layout data every page shares (the chrome), the error page and the style
+//! sheet.
+
+mod account;
+mod home;
+mod people;
+mod tokens;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+
+use crate::AppState;
+use crate::auth::Visitor;
+use crate::error::PageError;
+
+/// The signed-in person as the navigation shows them.
+#[derive(Debug, Clone)]
+pub struct ViewerLink {
+    /// Their id, for the profile link.
+    pub id: i64,
+    /// Their name.
+    pub name: String,
+}
+
+/// What the layout needs on every page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// The page title.
+    pub title: String,
+    /// Which navigation entry is current.
+    pub section: &'static str,
+    /// The signed-in person, if any.
+    pub viewer: Option<ViewerLink>,
+    /// The CSRF token for the page's forms.
+    pub csrf: String,
+}
+
+impl Chrome {
+    /// The chrome for `visitor` on a page titled `title` in `section`.
+    pub fn new(visitor: &Visitor, title: impl Into<String>, section: &'static str) -> Self {
+        Self {
+            title: title.into(),
+            section,
+            viewer: visitor.user.as_ref().map(|u| ViewerLink {
+                id: u.person.id,
+                name: u.person.display_name.clone(),
+            }),
+            csrf: visitor.csrf.clone(),
+        }
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn render(template: &impl Template) -> Result<Html<String>, PageError> {
+    Ok(Html(template.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    heading: String,
+    message: String,
+}
+
+/// The page shown for an error with `status`.
+pub fn error_page(status: StatusCode, message: &str) -> String {
+    let heading = match status {
+        StatusCode::NOT_FOUND => "Not found".to_owned(),
+        StatusCode::FORBIDDEN => "Not allowed".to_owned(),
+        StatusCode::TOO_MANY_REQUESTS => "Slow down".to_owned(),
+        s if s.is_server_error() => "Something went wrong".to_owned(),
+        _ => "That did not work".to_owned(),
+    };
+    let page = ErrorPage {
+        chrome: Chrome {
+            title: heading.clone(),
+            section: "",
+            viewer: None,
+            csrf: String::new(),
+        },
+        heading,
+        message: message.to_owned(),
+    };
+    page.render().unwrap_or_else(|_| message.to_owned())
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/style.css"),
+    )
+}
+
+async fn not_found() -> PageError {
+    PageError(crate::WebError::NotFound)
+}
+
+/// Every page route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/static/style.css", get(style))
+        .merge(home::router())
+        .merge(account::router())
+        .merge(people::router())
+        .merge(tokens::router())
+        .fallback(not_found)
+}
