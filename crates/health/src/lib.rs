@@ -18,6 +18,7 @@ pub mod report;
 pub mod rules;
 pub mod series;
 pub mod stage;
+pub mod synthetic;
 pub mod vitality;
 pub mod window;
 

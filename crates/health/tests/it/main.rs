@@ -4,4 +4,5 @@
 mod fixture;
 mod properties;
 mod render;
+mod shapes;
 mod thresholds;
