@@ -4,6 +4,7 @@
 mod admin;
 mod config;
 mod demo;
+mod report;
 mod serve;
 
 use std::process::ExitCode;
@@ -20,6 +21,8 @@ pub enum Command {
     /// Administer accounts.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Health report of an activity log: figures, vitality, stage, diagnoses.
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::run(&settings, args).await,
             Command::Demo(args) => demo::run(&settings, args).await,
             Command::Admin(cmd) => admin::run(&settings, cmd).await,
+            Command::Report(args) => report::run(args),
         }
     });
     match result {

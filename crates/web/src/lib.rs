@@ -85,8 +85,35 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             auth::visitor_layer,
         ))
+        .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     telemetry::instrument(router).with_state(state)
+}
+
+/// Refuses a declared body over [`BODY_LIMIT`] before anything reads it, on
+/// every route (bodies without a length are cut off as they are read).
+async fn refuse_large_bodies(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        let e = WebError::BadRequest {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            message: format!("the body is larger than the limit of {BODY_LIMIT} bytes"),
+        };
+        return if request.uri().path().starts_with("/api/") {
+            error::ApiError(e).into_response()
+        } else {
+            error::PageError(e).into_response()
+        };
+    }
+    next.run(request).await
 }
 
 async fn api_not_found() -> error::ApiError {
