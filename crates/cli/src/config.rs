@@ -152,6 +152,12 @@ pub fn load() -> anyhow::Result<(Settings, Command)> {
             }
             Command::Serve(args)
         }
+        Command::Config(mut args) => {
+            if let Some(("config", sub)) = matches.subcommand() {
+                args.merge_file(sub, &settings.serve_file)?;
+            }
+            Command::Config(args)
+        }
         other => other,
     };
     Ok((settings, command))
@@ -182,4 +188,21 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<store::Store> {
         Some(url) => store::Store::open(url).await?,
         None => store::Store::open_dir(&settings.data).await?,
     })
+}
+
+/// Prints the effective configuration as TOML, with any database password hidden.
+pub fn show(settings: &Settings, serve: &crate::serve::ServeArgs) -> anyhow::Result<()> {
+    let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    println!("data = {}", quote(&settings.data.display().to_string()));
+    match &settings.database {
+        Some(url) => println!("database = {}", quote(&store::redact(url))),
+        None => println!("# database: not set (SQLite in the data directory)"),
+    }
+    println!("log_format = {}", quote(&settings.log_format));
+    println!();
+    println!("[serve]");
+    println!("addr = {}", quote(&serve.addr));
+    println!("secure_cookies = {}", serve.secure_cookies);
+    println!("signup = {}", quote(&serve.signup));
+    Ok(())
 }

@@ -23,6 +23,8 @@ pub enum Command {
     Admin(admin::AdminCommand),
     /// Health report of an activity log: figures, vitality, stage, diagnoses.
     Report(report::ReportArgs),
+    /// Print the effective configuration (flags, then environment, then file, then defaults).
+    Config(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::run(&settings, args).await,
             Command::Demo(args) => demo::run(&settings, args).await,
             Command::Admin(cmd) => admin::run(&settings, cmd).await,
+            Command::Config(args) => config::show(&settings, &args),
             Command::Report(args) => report::run(args),
         }
     });

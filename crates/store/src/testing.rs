@@ -37,7 +37,10 @@ pub async fn sqlite() -> Result<TestStore, StoreError> {
         url: "temporary directory".into(),
         reason: e.to_string(),
     })?;
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("guildhall.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("guildhall.db").display()
+    );
     let store = Store::open(&url).await?;
     Ok(TestStore {
         store,
@@ -76,10 +79,33 @@ pub async fn all() -> Vec<TestStore> {
     out
 }
 
+/// The URL of a new, empty PostgreSQL database on the test server, for tests
+/// that start whole server processes (which take a URL, not a schema).
+pub async fn postgres_database() -> Result<Option<String>, StoreError> {
+    let Ok(url) = std::env::var(POSTGRES_URL_VAR) else {
+        return Ok(None);
+    };
+    let name = unique_name();
+    let admin = Store::open_unmigrated(&url).await?;
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(admin.reader())
+        .await?;
+    admin.close().await;
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url.as_str(), String::new()),
+    };
+    let server = base.rsplit_once('/').map(|(server, _)| server).unwrap_or(base);
+    Ok(Some(format!("{server}/{name}{query}")))
+}
+
 impl Store {
     async fn open_unmigrated(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(url).await?;
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await?;
         Ok(Store {
             read: pool.clone(),
             write: pool,

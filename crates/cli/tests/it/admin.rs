@@ -1,0 +1,48 @@
+//! `guildhall admin` and `guildhall demo` against a data directory.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use crate::{fails, guildhall, ok};
+
+#[test]
+fn create_user_promote_and_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = guildhall(dir.path())
+        .args(["admin", "create-user", "--email", "Root@Example.org", "--name", "Root", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a long enough secret\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created member root@example.org"));
+
+    let generated = ok(guildhall(dir.path()).args(["admin", "create-user", "--email", "b@example.org", "--name", "B", "--admin"]));
+    assert!(generated.contains("created admin") && generated.contains("password: "), "{generated}");
+
+    let dup = fails(guildhall(dir.path()).args(["admin", "create-user", "--email", "root@example.org", "--name", "Again"]));
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("--email"));
+    let bad = fails(guildhall(dir.path()).args(["admin", "create-user", "--email", "nonsense", "--name", "X"]));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--email"));
+    let empty = fails(guildhall(dir.path()).args(["admin", "create-user", "--email", "c@example.org", "--name", "  "]));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("--name"));
+
+    assert!(ok(guildhall(dir.path()).args(["admin", "promote", "--email", "root@example.org"])).contains("admin"));
+    let missing = fails(guildhall(dir.path()).args(["admin", "promote", "--email", "ghost@example.org"]));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("ghost@example.org"));
+
+    let token = ok(guildhall(dir.path()).args(["admin", "create-token", "--email", "root@example.org"]));
+    assert!(token.trim().starts_with("ghp_") && token.trim().len() > 40);
+}
+
+#[test]
+fn demo_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = ok(guildhall(dir.path()).arg("demo"));
+    assert!(first.contains("16 people and 6 communities added"), "{first}");
+    let second = ok(guildhall(dir.path()).arg("demo"));
+    assert!(second.contains("0 people and 0 communities added"), "{second}");
+    assert!(dir.path().join("guildhall-data/guildhall.db").exists());
+}
