@@ -127,7 +127,11 @@ pub async fn team_id(tx: &mut Tx, name: &str, at: DateTime<Utc>) -> Result<i64, 
 
 impl Store {
     /// Adds a person; a taken e-mail is a conflict on `email`.
-    pub async fn create_person(&self, new: &NewPerson, at: DateTime<Utc>) -> Result<i64, StoreError> {
+    pub async fn create_person(
+        &self,
+        new: &NewPerson,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
         let id = insert_person(&mut tx, new, at).await?;
         tx.commit().await?;
@@ -136,7 +140,9 @@ impl Store {
 
     /// The person with `id`.
     pub async fn person(&self, id: i64) -> Result<Person, StoreError> {
-        let sql = format!("SELECT {PERSON_COLUMNS} FROM people p LEFT JOIN teams t ON t.id = p.team_id WHERE p.id = $1");
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people p LEFT JOIN teams t ON t.id = p.team_id WHERE p.id = $1"
+        );
         let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(self.reader())
@@ -147,13 +153,21 @@ impl Store {
 
     /// The person with this (normalised) e-mail, if any.
     pub async fn person_by_email(&self, email: &str) -> Result<Option<Person>, StoreError> {
-        let sql = format!("SELECT {PERSON_COLUMNS} FROM people p LEFT JOIN teams t ON t.id = p.team_id WHERE p.email = $1");
-        let row = sqlx::query(&sql).bind(email).fetch_optional(self.reader()).await?;
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people p LEFT JOIN teams t ON t.id = p.team_id WHERE p.email = $1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(email)
+            .fetch_optional(self.reader())
+            .await?;
         Ok(row.as_ref().map(person_from_row).transpose()?)
     }
 
     /// The person's id and password hash, for logging in.
-    pub async fn credentials(&self, email: &str) -> Result<Option<(i64, Option<String>)>, StoreError> {
+    pub async fn credentials(
+        &self,
+        email: &str,
+    ) -> Result<Option<(i64, Option<String>)>, StoreError> {
         let row = sqlx::query("SELECT id, password_hash FROM people WHERE email = $1")
             .bind(email)
             .fetch_optional(self.reader())
@@ -165,13 +179,19 @@ impl Store {
     }
 
     /// Sets a person's password hash.
-    pub async fn set_password_hash(&self, id: i64, hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE people SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(hash)
-            .bind(millis(at))
-            .bind(id)
-            .execute(&self.write)
-            .await?;
+    pub async fn set_password_hash(
+        &self,
+        id: i64,
+        hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("UPDATE people SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(hash)
+                .bind(millis(at))
+                .bind(id)
+                .execute(&self.write)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -179,7 +199,12 @@ impl Store {
     }
 
     /// Sets the organisation role of the person with `email`.
-    pub async fn set_org_role(&self, email: &str, role: OrgRole, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn set_org_role(
+        &self,
+        email: &str,
+        role: OrgRole,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE people SET org_role = $1, updated_at = $2 WHERE email = $3")
             .bind(role.as_str())
             .bind(millis(at))
@@ -195,25 +220,29 @@ impl Store {
     /// The person with `id` and every list of their profile.
     pub async fn profile(&self, id: i64) -> Result<PersonProfile, StoreError> {
         let person = self.person(id).await?;
-        let skills = sqlx::query("SELECT name, level FROM person_skills WHERE person_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(self.reader())
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(Skill {
-                    name: row.try_get("name")?,
-                    level: row
-                        .try_get::<String, _>("level")?
-                        .parse()
-                        .unwrap_or(SkillLevel::Practitioner),
-                })
+        let skills = sqlx::query(
+            "SELECT name, level FROM person_skills WHERE person_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(self.reader())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Skill {
+                name: row.try_get("name")?,
+                level: row
+                    .try_get::<String, _>("level")?
+                    .parse()
+                    .unwrap_or(SkillLevel::Practitioner),
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let rows = sqlx::query("SELECT list, topic FROM person_topics WHERE person_id = $1 ORDER BY list, position")
-            .bind(id)
-            .fetch_all(self.reader())
-            .await?;
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let rows = sqlx::query(
+            "SELECT list, topic FROM person_topics WHERE person_id = $1 ORDER BY list, position",
+        )
+        .bind(id)
+        .fetch_all(self.reader())
+        .await?;
         let mut profile = PersonProfile {
             person,
             skills,
@@ -234,7 +263,12 @@ impl Store {
     }
 
     /// Replaces the editable profile of person `id`.
-    pub async fn update_profile(&self, id: i64, profile: &Profile, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn update_profile(
+        &self,
+        id: i64,
+        profile: &Profile,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         write_profile(&mut tx, id, profile, at).await?;
         tx.commit().await?;
@@ -242,7 +276,10 @@ impl Store {
     }
 
     /// Searches the people directory, ordered by display name.
-    pub async fn directory(&self, query: &DirectoryQuery) -> Result<Vec<PersonProfile>, StoreError> {
+    pub async fn directory(
+        &self,
+        query: &DirectoryQuery,
+    ) -> Result<Vec<PersonProfile>, StoreError> {
         let (after_name, after_id) = query.after.clone().unwrap_or_default();
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM people p LEFT JOIN teams t ON t.id = p.team_id \
@@ -253,7 +290,10 @@ impl Store {
              ORDER BY p.display_name, p.id LIMIT $8"
         );
         let name = query.name.clone().unwrap_or_default().to_lowercase();
-        let pattern = format!("%{}%", name.replace('\\', "").replace('%', "").replace('_', ""));
+        let pattern = format!(
+            "%{}%",
+            name.replace(['\\', '%', '_'], "")
+        );
         let rows = sqlx::query(&sql)
             .bind(name)
             .bind(pattern)
@@ -355,7 +395,11 @@ impl Store {
 }
 
 /// Inserts a person inside `tx`.
-pub async fn insert_person(tx: &mut Tx, new: &NewPerson, at: DateTime<Utc>) -> Result<i64, StoreError> {
+pub async fn insert_person(
+    tx: &mut Tx,
+    new: &NewPerson,
+    at: DateTime<Utc>,
+) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO people (email, display_name, password_hash, org_role, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -367,12 +411,20 @@ pub async fn insert_person(tx: &mut Tx, new: &NewPerson, at: DateTime<Utc>) -> R
     .bind(millis(at))
     .fetch_one(&mut **tx)
     .await
-    .map_err(StoreError::unique("email", "an account with this e-mail already exists"))?;
+    .map_err(StoreError::unique(
+        "email",
+        "an account with this e-mail already exists",
+    ))?;
     Ok(row.try_get("id")?)
 }
 
 /// Replaces person `id`'s profile inside `tx`.
-pub async fn write_profile(tx: &mut Tx, id: i64, profile: &Profile, at: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn write_profile(
+    tx: &mut Tx,
+    id: i64,
+    profile: &Profile,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let team = match &profile.team {
         Some(name) => Some(team_id(tx, name, at).await?),
         None => None,
@@ -400,13 +452,15 @@ pub async fn write_profile(tx: &mut Tx, id: i64, profile: &Profile, at: DateTime
         .execute(&mut **tx)
         .await?;
     for (i, skill) in profile.skills.iter().enumerate() {
-        sqlx::query("INSERT INTO person_skills (person_id, name, level, position) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(&skill.name)
-            .bind(skill.level.as_str())
-            .bind(i as i64)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO person_skills (person_id, name, level, position) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(&skill.name)
+        .bind(skill.level.as_str())
+        .bind(i as i64)
+        .execute(&mut **tx)
+        .await?;
     }
     sqlx::query("DELETE FROM person_topics WHERE person_id = $1")
         .bind(id)
