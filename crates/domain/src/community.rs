@@ -1,5 +1,6 @@
 //! Communities of practice: the charter's vocabulary (type, orientation,
-//! visibility, stage, membership role) and the rules for slugs.
+//! visibility, stage, membership role, participation level), the kinds of
+//! entry in a community's history, and the rules for slugs.
 
 use std::str::FromStr;
 
@@ -111,14 +112,96 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// How much a member takes part, derived from their contributions (see
+    /// [`crate::membership::participation`]); never set by hand.
+    Participation, "participation" {
+        /// A contribution in the last 28 days.
+        Active = "active",
+        /// A contribution in the last 90 days, none in the last 28.
+        Occasional = "occasional",
+        /// No contribution in the last 90 days.
+        Peripheral = "peripheral",
+    }
+);
+
+vocabulary!(
+    /// Whether someone asked to join or was invited.
+    RequestKind, "kind" {
+        /// The person asked to join a private community.
+        Request = "request",
+        /// A steward invited the person.
+        Invitation = "invitation",
+    }
+);
+
+vocabulary!(
+    /// Where a request or invitation stands.
+    Outcome, "outcome" {
+        /// Waiting for an answer.
+        Pending = "pending",
+        /// Approved by a steward, or accepted by the invitee.
+        Accepted = "accepted",
+        /// Declined by a steward or by the invitee.
+        Declined = "declined",
+    }
+);
+
+vocabulary!(
+    /// An entry in a community's history: the changes that have no activity
+    /// event of their own (METRICS.md has kinds for joining and leaving only).
+    HistoryKind, "kind" {
+        /// Proposed, with its first charter.
+        Created = "created",
+        /// The charter was edited.
+        CharterRevised = "charter_revised",
+        /// A member's role changed.
+        RoleChanged = "role_changed",
+        /// A steward set the stage.
+        StageChanged = "stage_changed",
+        /// Someone asked to join.
+        Requested = "requested",
+        /// A steward approved a request.
+        RequestApproved = "request_approved",
+        /// A steward declined a request.
+        RequestDeclined = "request_declined",
+        /// A steward invited someone.
+        Invited = "invited",
+        /// The invitee accepted.
+        InvitationAccepted = "invitation_accepted",
+        /// The invitee declined.
+        InvitationDeclined = "invitation_declined",
+        /// Archived: read-only, kept.
+        Archived = "archived",
+        /// Merged into another community.
+        MergedInto = "merged_into",
+        /// Received another community by merge.
+        MergedFrom = "merged_from",
+        /// A new community was split from this one.
+        SplitInto = "split_into",
+        /// Created by splitting another community.
+        SplitFrom = "split_from",
+    }
+);
+
+/// Addresses the pages use for themselves, which no community may take.
+pub const RESERVED_SLUGS: &[&str] = &["new", "ask", "invitations"];
+
 /// Checks a community slug: 2 to 60 lowercase letters, digits and single hyphens.
 pub fn slug(value: &str) -> Result<String, Invalid> {
     let s = value.trim();
     let ok = (2..=60).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--");
+    if RESERVED_SLUGS.contains(&s) {
+        return Err(Invalid::new(
+            "slug",
+            format!("{s:?} is reserved for Guildhall's own pages; choose another address"),
+        ));
+    }
     if ok {
         Ok(s.to_owned())
     } else {
@@ -139,7 +222,12 @@ pub fn slug_from_name(name: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').chars().take(60).collect::<String>().trim_end_matches('-').to_owned()
+    out.trim_end_matches('-')
+        .chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -161,6 +249,7 @@ mod tests {
         assert_eq!(slug_from_name("Front-end Craft!"), "front-end-craft");
         assert_eq!(slug_from_name("  SRE & Ops  "), "sre-ops");
         assert!(slug("observability-guild").is_ok());
+        assert!(slug("new").unwrap_err().message.contains("reserved"));
         for bad in ["a", "-x", "x-", "a--b", "Caps", "sp ace", &"x".repeat(61)] {
             assert!(slug(bad).is_err(), "{bad:?}");
         }

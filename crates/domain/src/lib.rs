@@ -2,9 +2,11 @@
 //! and rules. No I/O, no async, no SQL: everything here takes values and
 //! returns values, so it is tested without a database.
 
+pub mod charter;
 pub mod clock;
 pub mod community;
 pub mod invalid;
+pub mod membership;
 pub mod person;
 
 pub use clock::{Clock, SettableClock, SystemClock};
