@@ -4,6 +4,7 @@
 mod admin;
 mod config;
 mod demo;
+mod export;
 mod report;
 mod serve;
 
@@ -23,6 +24,9 @@ pub enum Command {
     Admin(admin::AdminCommand),
     /// Health report of an activity log: figures, vitality, stage, diagnoses.
     Report(report::ReportArgs),
+    /// Export data from the store.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Print the effective configuration (flags, then environment, then file, then defaults).
     Config(serve::ServeArgs),
 }
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::run(&settings, args).await,
             Command::Demo(args) => demo::run(&settings, args).await,
             Command::Admin(cmd) => admin::run(&settings, cmd).await,
+            Command::Export(cmd) => export::run(&settings, cmd).await,
             Command::Config(args) => config::show(&settings, &args),
             Command::Report(args) => report::run(args),
         }

@@ -40,7 +40,10 @@ pub fn bounded_text(field: &str, value: &str, max: usize) -> Result<String, Inva
             format!("is {len} characters long; at most {max} are allowed"),
         ));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(Invalid::new(field, "contains control characters"));
     }
     Ok(value.to_owned())

@@ -130,7 +130,10 @@ impl WorkingHours {
     pub fn parse(start: &str, end: &str) -> Result<Self, Invalid> {
         let parse = |field: &str, s: &str| {
             NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| {
-                Invalid::new(field, format!("{s:?} is not a time of day as HH:MM (e.g. 08:30)"))
+                Invalid::new(
+                    field,
+                    format!("{s:?} is not a time of day as HH:MM (e.g. 08:30)"),
+                )
             })
         };
         let start = parse("work_start", start)?;
@@ -157,8 +160,12 @@ impl WorkingHours {
     /// From minutes after midnight, as stored.
     pub fn from_minutes(start: i64, end: i64) -> Self {
         let at = |m: i64| {
-            NaiveTime::from_hms_opt((m / 60).clamp(0, 23) as u32, (m % 60).clamp(0, 59) as u32, 0)
-                .unwrap_or_default()
+            NaiveTime::from_hms_opt(
+                (m / 60).clamp(0, 23) as u32,
+                (m % 60).clamp(0, 59) as u32,
+                0,
+            )
+            .unwrap_or_default()
         };
         Self {
             start: at(start),
@@ -210,7 +217,10 @@ pub fn email(value: &str) -> Result<String, Invalid> {
     if valid {
         Ok(value)
     } else {
-        Err(Invalid::new("email", "is not an e-mail address like name@example.org"))
+        Err(Invalid::new(
+            "email",
+            "is not an e-mail address like name@example.org",
+        ))
     }
 }
 
@@ -305,7 +315,10 @@ impl ProfileDraft {
             });
         }
         if skills.len() > MAX_LIST {
-            return Err(Invalid::new("skills", format!("at most {MAX_LIST} entries")));
+            return Err(Invalid::new(
+                "skills",
+                format!("at most {MAX_LIST} entries"),
+            ));
         }
         Ok(Profile {
             display_name: display_name(&self.display_name)?,
@@ -420,15 +433,28 @@ mod tests {
 
     #[test]
     fn working_hours_must_run_forward() {
-        assert_eq!(WorkingHours::parse("18:00", "08:00").unwrap_err().field, "work_end");
-        assert_eq!(WorkingHours::parse("8am", "18:00").unwrap_err().field, "work_start");
+        assert_eq!(
+            WorkingHours::parse("18:00", "08:00").unwrap_err().field,
+            "work_end"
+        );
+        assert_eq!(
+            WorkingHours::parse("8am", "18:00").unwrap_err().field,
+            "work_start"
+        );
         let h = WorkingHours::parse("07:30", "16:15").unwrap();
-        assert_eq!(WorkingHours::from_minutes(h.start_minutes(), h.end_minutes()), h);
+        assert_eq!(
+            WorkingHours::from_minutes(h.start_minutes(), h.end_minutes()),
+            h
+        );
     }
 
     #[test]
     fn topics_are_normalised_and_deduplicated() {
-        let t = topics("interests", &["  Rust ".into(), "rust".into(), "Site  Reliability".into()]).unwrap();
+        let t = topics(
+            "interests",
+            &["  Rust ".into(), "rust".into(), "Site  Reliability".into()],
+        )
+        .unwrap();
         assert_eq!(t, vec!["rust", "site reliability"]);
     }
 

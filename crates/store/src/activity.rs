@@ -34,10 +34,11 @@ pub struct NewEvent {
 
 async fn team_of(tx: &mut Tx, person: Option<i64>) -> Result<Option<String>, StoreError> {
     let Some(id) = person else { return Ok(None) };
-    let row = sqlx::query("SELECT t.name FROM people p JOIN teams t ON t.id = p.team_id WHERE p.id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let row =
+        sqlx::query("SELECT t.name FROM people p JOIN teams t ON t.id = p.team_id WHERE p.id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
     Ok(match row {
         Some(row) => row.try_get("name")?,
         None => None,
@@ -67,4 +68,91 @@ pub async fn append(tx: &mut Tx, event: &NewEvent) -> Result<(), StoreError> {
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// An event as read back from the log, named for export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedEvent {
+    /// Position in the log (for paging).
+    pub id: i64,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// The community's slug.
+    pub community: String,
+    /// The actor's id, if attributed.
+    pub actor: Option<i64>,
+    /// The METRICS.md kind.
+    pub kind: String,
+    /// What it concerns.
+    pub subject: Option<String>,
+    /// For replies: the person replied to.
+    pub reply_to: Option<i64>,
+    /// The actor's team at the time.
+    pub team: Option<String>,
+    /// The team of `reply_to` at the time.
+    pub reply_to_team: Option<String>,
+    /// For `thread_opened`.
+    pub thread_type: Option<String>,
+    /// For `rsvp`.
+    pub response: Option<String>,
+    /// For `pulse_answered`.
+    pub value: Option<i64>,
+    /// For artifacts.
+    pub review_days: Option<i64>,
+}
+
+/// Which part of the log to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogFilter {
+    /// Only this community.
+    pub community: Option<i64>,
+    /// Only events at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl crate::Store {
+    /// The next `limit` events after position `after`, in log order, for paging
+    /// through a log of any size in constant memory.
+    pub async fn activity_page(
+        &self,
+        filter: LogFilter,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.at, c.slug, a.actor_id, a.kind, a.subject, a.reply_to, a.team, a.reply_to_team, \
+             a.thread_type, a.response, a.value, a.review_days \
+             FROM activity a JOIN communities c ON c.id = a.community_id \
+             WHERE a.id > $1 AND ($2 = 0 OR a.community_id = $3) AND ($4 = 0 OR a.at >= $5) \
+             ORDER BY a.id LIMIT $6",
+        )
+        .bind(after)
+        .bind(i64::from(filter.community.is_some()))
+        .bind(filter.community.unwrap_or_default())
+        .bind(i64::from(filter.since.is_some()))
+        .bind(filter.since.map(millis).unwrap_or_default())
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(LoggedEvent {
+                    id: row.try_get(0)?,
+                    at: crate::from_millis(row.try_get(1)?),
+                    community: row.try_get(2)?,
+                    actor: row.try_get(3)?,
+                    kind: row.try_get(4)?,
+                    subject: row.try_get(5)?,
+                    reply_to: row.try_get(6)?,
+                    team: row.try_get(7)?,
+                    reply_to_team: row.try_get(8)?,
+                    thread_type: row.try_get(9)?,
+                    response: row.try_get(10)?,
+                    value: row.try_get(11)?,
+                    review_days: row.try_get(12)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
 }

@@ -32,10 +32,15 @@ pub enum StoreError {
 
 impl StoreError {
     /// Turns a unique violation into a [`StoreError::Conflict`] on `field`.
-    pub(crate) fn unique(field: &'static str, message: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
+    pub(crate) fn unique(
+        field: &'static str,
+        message: impl Into<String>,
+    ) -> impl FnOnce(sqlx::Error) -> StoreError {
         let message = message.into();
         move |e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict { field, message },
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict { field, message }
+            }
             _ => StoreError::Database(e),
         }
     }

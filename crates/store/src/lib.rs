@@ -49,7 +49,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend).finish()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
@@ -111,13 +113,17 @@ impl Store {
                                 conn.execute("PRAGMA journal_mode = WAL").await?;
                                 conn.execute("PRAGMA foreign_keys = ON").await?;
                                 conn.execute("PRAGMA synchronous = NORMAL").await?;
-                                conn.execute(format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}").as_str())
-                                    .await?;
+                                conn.execute(
+                                    format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}").as_str(),
+                                )
+                                .await?;
                             }
                             Backend::Postgres => {
                                 if let Some(schema) = schema {
-                                    conn.execute(format!("SET search_path TO \"{schema}\"").as_str())
-                                        .await?;
+                                    conn.execute(
+                                        format!("SET search_path TO \"{schema}\"").as_str(),
+                                    )
+                                    .await?;
                                 }
                             }
                         }
@@ -133,7 +139,11 @@ impl Store {
                 (shared.clone(), shared)
             }
         };
-        let store = Store { read, write, backend };
+        let store = Store {
+            read,
+            write,
+            backend,
+        };
         store.migrate().await.map_err(|e| match e {
             StoreError::Database(e) => StoreError::Open {
                 url: redact(url),

@@ -8,7 +8,11 @@ use crate::{Store, StoreError, millis};
 
 impl Store {
     /// Records a failed attempt under each key (e.g. the e-mail and the client address).
-    pub async fn record_login_failure(&self, keys: &[&str], at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn record_login_failure(
+        &self,
+        keys: &[&str],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         // Keep the table small: nothing older than a day matters.
         sqlx::query("DELETE FROM login_failures WHERE at < $1")
@@ -27,13 +31,19 @@ impl Store {
     }
 
     /// Failed attempts under `key` since `since`.
-    pub async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
-            .bind(key)
-            .bind(millis(since))
-            .fetch_one(self.reader())
-            .await?
-            .try_get("n")?)
+    pub async fn login_failures_since(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
+                .bind(key)
+                .bind(millis(since))
+                .fetch_one(self.reader())
+                .await?
+                .try_get("n")?,
+        )
     }
 
     /// Forgets the failures under `key` (after a successful log-in).

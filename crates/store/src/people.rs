@@ -290,10 +290,7 @@ impl Store {
              ORDER BY p.display_name, p.id LIMIT $8"
         );
         let name = query.name.clone().unwrap_or_default().to_lowercase();
-        let pattern = format!(
-            "%{}%",
-            name.replace(['\\', '%', '_'], "")
-        );
+        let pattern = format!("%{}%", name.replace(['\\', '%', '_'], ""));
         let rows = sqlx::query(&sql)
             .bind(name)
             .bind(pattern)

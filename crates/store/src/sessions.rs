@@ -48,7 +48,11 @@ impl Store {
     }
 
     /// The session with this hash, if it exists and has not expired at `now`.
-    pub async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>, StoreError> {
+    pub async fn session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError> {
         let row = sqlx::query("SELECT person_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2")
             .bind(id_hash)
             .bind(millis(now))

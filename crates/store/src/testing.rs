@@ -95,7 +95,10 @@ pub async fn postgres_database() -> Result<Option<String>, StoreError> {
         Some((base, query)) => (base, format!("?{query}")),
         None => (url.as_str(), String::new()),
     };
-    let server = base.rsplit_once('/').map(|(server, _)| server).unwrap_or(base);
+    let server = base
+        .rsplit_once('/')
+        .map(|(server, _)| server)
+        .unwrap_or(base);
     Ok(Some(format!("{server}/{name}{query}")))
 }
 

@@ -29,8 +29,12 @@ fn info(row: &sqlx::any::AnyRow) -> Result<TokenInfo, sqlx::Error> {
         name: row.try_get("name")?,
         prefix: row.try_get("prefix")?,
         created_at: from_millis(row.try_get("created_at")?),
-        last_used_at: row.try_get::<Option<i64>, _>("last_used_at")?.map(from_millis),
-        revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(from_millis),
+        last_used_at: row
+            .try_get::<Option<i64>, _>("last_used_at")?
+            .map(from_millis),
+        revoked_at: row
+            .try_get::<Option<i64>, _>("revoked_at")?
+            .map(from_millis),
     })
 }
 
@@ -59,7 +63,11 @@ impl Store {
     }
 
     /// The owner of an unrevoked token with this hash, noting its use.
-    pub async fn token_owner(&self, token_hash: &str, at: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
+    pub async fn token_owner(
+        &self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
         let row = sqlx::query("SELECT id, person_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
             .bind(token_hash)
             .fetch_optional(self.reader())
@@ -91,7 +99,12 @@ impl Store {
     }
 
     /// Revokes token `id` of `person_id`; someone else's token is not found.
-    pub async fn revoke_token(&self, person_id: i64, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn revoke_token(
+        &self,
+        person_id: i64,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND person_id = $3",
         )

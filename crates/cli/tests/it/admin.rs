@@ -9,31 +9,81 @@ use crate::{fails, guildhall, ok};
 fn create_user_promote_and_token() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = guildhall(dir.path())
-        .args(["admin", "create-user", "--email", "Root@Example.org", "--name", "Root", "--password-stdin"])
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "Root@Example.org",
+            "--name",
+            "Root",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"a long enough secret\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough secret\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("created member root@example.org"));
 
-    let generated = ok(guildhall(dir.path()).args(["admin", "create-user", "--email", "b@example.org", "--name", "B", "--admin"]));
-    assert!(generated.contains("created admin") && generated.contains("password: "), "{generated}");
+    let generated = ok(guildhall(dir.path()).args([
+        "admin",
+        "create-user",
+        "--email",
+        "b@example.org",
+        "--name",
+        "B",
+        "--admin",
+    ]));
+    assert!(
+        generated.contains("created admin") && generated.contains("password: "),
+        "{generated}"
+    );
 
-    let dup = fails(guildhall(dir.path()).args(["admin", "create-user", "--email", "root@example.org", "--name", "Again"]));
+    let dup = fails(guildhall(dir.path()).args([
+        "admin",
+        "create-user",
+        "--email",
+        "root@example.org",
+        "--name",
+        "Again",
+    ]));
     assert!(String::from_utf8_lossy(&dup.stderr).contains("--email"));
-    let bad = fails(guildhall(dir.path()).args(["admin", "create-user", "--email", "nonsense", "--name", "X"]));
+    let bad = fails(guildhall(dir.path()).args([
+        "admin",
+        "create-user",
+        "--email",
+        "nonsense",
+        "--name",
+        "X",
+    ]));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--email"));
-    let empty = fails(guildhall(dir.path()).args(["admin", "create-user", "--email", "c@example.org", "--name", "  "]));
+    let empty = fails(guildhall(dir.path()).args([
+        "admin",
+        "create-user",
+        "--email",
+        "c@example.org",
+        "--name",
+        "  ",
+    ]));
     assert!(String::from_utf8_lossy(&empty.stderr).contains("--name"));
 
-    assert!(ok(guildhall(dir.path()).args(["admin", "promote", "--email", "root@example.org"])).contains("admin"));
-    let missing = fails(guildhall(dir.path()).args(["admin", "promote", "--email", "ghost@example.org"]));
+    assert!(
+        ok(guildhall(dir.path()).args(["admin", "promote", "--email", "root@example.org"]))
+            .contains("admin")
+    );
+    let missing =
+        fails(guildhall(dir.path()).args(["admin", "promote", "--email", "ghost@example.org"]));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("ghost@example.org"));
 
-    let token = ok(guildhall(dir.path()).args(["admin", "create-token", "--email", "root@example.org"]));
+    let token =
+        ok(guildhall(dir.path()).args(["admin", "create-token", "--email", "root@example.org"]));
     assert!(token.trim().starts_with("ghp_") && token.trim().len() > 40);
 }
 
@@ -41,8 +91,53 @@ fn create_user_promote_and_token() {
 fn demo_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let first = ok(guildhall(dir.path()).arg("demo"));
-    assert!(first.contains("16 people and 6 communities added"), "{first}");
+    assert!(
+        first.contains("16 people and 6 communities added"),
+        "{first}"
+    );
     let second = ok(guildhall(dir.path()).arg("demo"));
-    assert!(second.contains("0 people and 0 communities added"), "{second}");
+    assert!(
+        second.contains("0 people and 0 communities added"),
+        "{second}"
+    );
     assert!(dir.path().join("guildhall-data/guildhall.db").exists());
+}
+
+#[test]
+fn export_writes_the_public_activity_log_that_report_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(guildhall(dir.path()).arg("demo"));
+    let log = ok(guildhall(dir.path()).args(["export", "activity"]));
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The demo's six communities have 26 members between them, each joining once.
+    assert_eq!(lines.len(), 26);
+    assert!(
+        lines
+            .iter()
+            .all(|e| e["kind"] == "joined" && e["actor"].is_string() && e["team"].is_string())
+    );
+    let fe =
+        ok(guildhall(dir.path()).args(["export", "activity", "--community", "front-end-craft"]));
+    assert_eq!(fe.lines().count(), 5);
+    let file = dir.path().join("log.jsonl");
+    ok(guildhall(dir.path())
+        .args(["export", "activity", "--out"])
+        .arg(&file));
+    let report = ok(guildhall(dir.path())
+        .args(["report", "--all", "--format", "json", "--log"])
+        .arg(&file));
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["communities"].as_array().unwrap().len(), 6);
+    let missing = fails(guildhall(dir.path()).args([
+        "export",
+        "activity",
+        "--community",
+        "no-such-community",
+    ]));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("--community"));
+    let bad = fails(guildhall(dir.path()).args(["export", "activity", "--since", "last week"]));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--since"));
 }

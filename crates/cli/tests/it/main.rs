@@ -29,7 +29,11 @@ pub fn guildhall(dir: &Path) -> Command {
 /// Runs `cmd` and returns its output, failing on a non-zero exit.
 pub fn ok(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -63,11 +67,17 @@ impl Server {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(at) = line.find("listening on http://") {
-                    let _ = tx.send(line[at + "listening on ".len()..].trim_end_matches('/').to_owned());
+                    let _ = tx.send(
+                        line[at + "listening on ".len()..]
+                            .trim_end_matches('/')
+                            .to_owned(),
+                    );
                 }
             }
         });
-        let base = rx.recv_timeout(Duration::from_secs(60)).expect("the server starts listening");
+        let base = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server starts listening");
         Server { child, base }
     }
 
@@ -78,7 +88,10 @@ impl Server {
 
     /// Sends SIGTERM and waits for the exit, returning whether it was clean.
     pub fn terminate(mut self) -> bool {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {

@@ -39,14 +39,20 @@ fn an_acknowledged_write_survives_kill_9_and_sigterm_is_graceful() {
     server.child.kill().unwrap(); // SIGKILL: no chance to flush anything
     server.child.wait().unwrap();
     let server = Server::start(dir.path(), &[]);
-    assert_eq!(log_in(&server, "kept@example.org", "correct horse battery").status(), 200);
+    assert_eq!(
+        log_in(&server, "kept@example.org", "correct horse battery").status(),
+        200
+    );
     assert!(server.terminate(), "SIGTERM ends the server cleanly");
 }
 
 #[test]
 fn two_servers_on_one_postgres_share_sessions_and_the_log_in_limit() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let Some(url) = runtime.block_on(store::testing::postgres_database()).unwrap() else {
+    let Some(url) = runtime
+        .block_on(store::testing::postgres_database())
+        .unwrap()
+    else {
         eprintln!("skipped: {} is not set", store::testing::POSTGRES_URL_VAR);
         return;
     };
@@ -55,9 +61,15 @@ fn two_servers_on_one_postgres_share_sessions_and_the_log_in_limit() {
     let b = Server::start(dir.path(), &["--database", &url]);
     assert_eq!(sign_up(&a, "shared@example.org"), 201);
     // A bearer session made through A works through B.
-    let session: Value = log_in(&a, "shared@example.org", "correct horse battery").json().unwrap();
+    let session: Value = log_in(&a, "shared@example.org", "correct horse battery")
+        .json()
+        .unwrap();
     let token = session["token"].as_str().unwrap();
-    let me = client().get(b.url("/api/v1/me")).bearer_auth(token).send().unwrap();
+    let me = client()
+        .get(b.url("/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .unwrap();
     assert_eq!(me.status(), 200);
     // A browser session made through A works through B: the cookie is the same secret.
     let browser = client();
@@ -66,20 +78,52 @@ fn two_servers_on_one_postgres_share_sessions_and_the_log_in_limit() {
     let csrf = form[at..].split('"').next().unwrap().to_owned();
     let logged_in = browser
         .post(a.url("/login"))
-        .form(&[("csrf", csrf.as_str()), ("email", "shared@example.org"), ("password", "correct horse battery")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "shared@example.org"),
+            ("password", "correct horse battery"),
+        ])
         .send()
         .unwrap();
     assert_eq!(logged_in.status(), 303);
-    let cookie = logged_in.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let page = client().get(b.url("/people")).header("cookie", &cookie).send().unwrap();
+    let cookie = logged_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = client()
+        .get(b.url("/people"))
+        .header("cookie", &cookie)
+        .send()
+        .unwrap();
     assert_eq!(page.status(), 200, "B knows A's browser session");
     // Failures through both processes add up to one limit.
     for server in [&a, &b, &a, &b, &a] {
-        assert_eq!(log_in(server, "shared@example.org", "wrong password").status(), 401);
+        assert_eq!(
+            log_in(server, "shared@example.org", "wrong password").status(),
+            401
+        );
     }
-    assert_eq!(log_in(&b, "shared@example.org", "correct horse battery").status(), 429);
+    assert_eq!(
+        log_in(&b, "shared@example.org", "correct horse battery").status(),
+        429
+    );
     // A token revoked through B stops working through A.
-    let out = client().post(b.url("/api/v1/auth/logout")).bearer_auth(token).send().unwrap();
+    let out = client()
+        .post(b.url("/api/v1/auth/logout"))
+        .bearer_auth(token)
+        .send()
+        .unwrap();
     assert_eq!(out.status(), 204);
-    assert_eq!(client().get(a.url("/api/v1/me")).bearer_auth(token).send().unwrap().status(), 401);
+    assert_eq!(
+        client()
+            .get(a.url("/api/v1/me"))
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+            .status(),
+        401
+    );
 }

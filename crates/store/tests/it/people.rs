@@ -24,7 +24,10 @@ async fn duplicate_email_is_a_conflict_on_email() {
             )
             .await
             .unwrap_err();
-        assert!(matches!(err, StoreError::Conflict { field: "email", .. }), "{err:?}");
+        assert!(
+            matches!(err, StoreError::Conflict { field: "email", .. }),
+            "{err:?}"
+        );
         assert_eq!(s.count_people().await.unwrap(), 1);
     }
 }
@@ -74,8 +77,18 @@ async fn directory_searches_by_name_team_and_skill_and_pages() {
         let s = &db.store;
         for (email, name, team, skills) in [
             ("a@x.org", "Alan Turing", "Research", "cryptography:expert"),
-            ("b@x.org", "Barbara Liskov", "Research", "distributed systems"),
-            ("c@x.org", "Carol Shaw", "Games", "assembly:expert, cryptography"),
+            (
+                "b@x.org",
+                "Barbara Liskov",
+                "Research",
+                "distributed systems",
+            ),
+            (
+                "c@x.org",
+                "Carol Shaw",
+                "Games",
+                "assembly:expert, cryptography",
+            ),
         ] {
             let id = person(s, email, name).await;
             let p = ProfileDraft {
@@ -89,7 +102,9 @@ async fn directory_searches_by_name_team_and_skill_and_pages() {
             s.update_profile(id, &p, t0()).await.unwrap();
         }
         let names = |v: Vec<store::people::PersonProfile>| {
-            v.into_iter().map(|p| p.person.display_name).collect::<Vec<_>>()
+            v.into_iter()
+                .map(|p| p.person.display_name)
+                .collect::<Vec<_>>()
         };
         let q = |f: fn(&mut DirectoryQuery)| {
             let mut q = DirectoryQuery {
@@ -99,16 +114,36 @@ async fn directory_searches_by_name_team_and_skill_and_pages() {
             f(&mut q);
             q
         };
-        assert_eq!(names(s.directory(&q(|q| q.name = Some("LISK".into()))).await.unwrap()), ["Barbara Liskov"]);
         assert_eq!(
-            names(s.directory(&q(|q| q.team = Some("Research".into()))).await.unwrap()),
+            names(
+                s.directory(&q(|q| q.name = Some("LISK".into())))
+                    .await
+                    .unwrap()
+            ),
+            ["Barbara Liskov"]
+        );
+        assert_eq!(
+            names(
+                s.directory(&q(|q| q.team = Some("Research".into())))
+                    .await
+                    .unwrap()
+            ),
             ["Alan Turing", "Barbara Liskov"]
         );
-        let crypto = s.directory(&q(|q| q.skill = Some("cryptography".into()))).await.unwrap();
+        let crypto = s
+            .directory(&q(|q| q.skill = Some("cryptography".into())))
+            .await
+            .unwrap();
         assert_eq!(names(crypto.clone()), ["Alan Turing", "Carol Shaw"]);
         assert_eq!(crypto[1].skills.len(), 2, "lists come with each person");
         // A wildcard typed by a user is not a wildcard.
-        assert!(s.directory(&q(|q| q.name = Some("%".into()))).await.unwrap().len() == 3);
+        assert!(
+            s.directory(&q(|q| q.name = Some("%".into())))
+                .await
+                .unwrap()
+                .len()
+                == 3
+        );
         // Paging: two, then the rest after the last one seen.
         let first = s.directory(&q(|q| q.limit = 2)).await.unwrap();
         assert_eq!(first.len(), 2);
@@ -124,7 +159,9 @@ async fn roles_can_be_changed_by_email() {
     for db in testing::all().await {
         let s = &db.store;
         let id = person(s, "root@x.org", "Root").await;
-        s.set_org_role("root@x.org", OrgRole::Admin, t0()).await.unwrap();
+        s.set_org_role("root@x.org", OrgRole::Admin, t0())
+            .await
+            .unwrap();
         assert_eq!(s.person(id).await.unwrap().org_role, OrgRole::Admin);
         assert!(matches!(
             s.set_org_role("nobody@x.org", OrgRole::Admin, t0()).await,
