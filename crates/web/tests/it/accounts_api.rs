@@ -144,15 +144,7 @@ async fn tokens_are_created_listed_used_and_revoked() {
             .await
             .unwrap();
         assert_eq!(me.status(), 200);
-        let list: Value = c
-            .get(app.url("/api/v1/tokens"))
-            .bearer_auth(&pat)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/tokens", &pat).await.1;
         assert_eq!(list.as_array().unwrap().len(), 1);
         assert!(list[0].get("token").is_none(), "the secret is never listed");
         assert!(!list.to_string().contains(&pat));
@@ -234,40 +226,22 @@ async fn profiles_are_edited_and_found_in_the_directory() {
             ("skill=cobol", 0),
             ("", 2),
         ] {
-            let page: Value = c
-                .get(app.url(&format!("/api/v1/people?{query}")))
-                .bearer_auth(&token)
-                .send()
+            let page: Value = app
+                .get_json(&format!("/api/v1/people?{query}"), &token)
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .1;
             assert_eq!(page["items"].as_array().unwrap().len(), expected, "{query}");
             assert!(
                 page["items"][0].get("email").is_none(),
                 "others' e-mail stays private"
             );
         }
-        let first: Value = c
-            .get(app.url("/api/v1/people?limit=1"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let first: Value = app.get_json("/api/v1/people?limit=1", &token).await.1;
         let cursor = first["next_cursor"].as_str().unwrap();
-        let second: Value = c
-            .get(app.url(&format!("/api/v1/people?limit=1&cursor={cursor}")))
-            .bearer_auth(&token)
-            .send()
+        let second: Value = app
+            .get_json(&format!("/api/v1/people?limit=1&cursor={cursor}"), &token)
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .1;
         assert_eq!(second["items"][0]["display_name"], "Barbara Liskov");
         assert!(second["next_cursor"].is_null());
         let bad_zone = c

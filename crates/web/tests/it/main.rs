@@ -84,3 +84,38 @@ pub async fn start(db: TestStore) -> App {
         db,
     }
 }
+
+impl App {
+    /// Posts a form to `path` with client `c`.
+    pub async fn post_form(
+        &self,
+        c: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        c.post(self.url(path)).form(fields).send().await.unwrap()
+    }
+
+    /// GETs `path` with a bearer token and returns the status and the JSON body.
+    pub async fn get_json(&self, path: &str, token: &str) -> (reqwest::StatusCode, Value) {
+        let r = client()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GETs the page at `path` with client `c` and returns its HTML.
+    pub async fn page(&self, c: &reqwest::Client, path: &str) -> String {
+        c.get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}

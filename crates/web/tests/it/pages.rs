@@ -16,53 +16,49 @@ fn csrf(html: &str) -> String {
 async fn sign_up_edit_profile_and_log_out_by_forms() {
     for app in apps().await {
         let c = client();
-        let form = c
-            .get(app.url("/signup"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let form = app.page(&c, "/signup").await;
         let token = csrf(&form);
         // Without the token, the form is refused.
-        let forged = c
-            .post(app.url("/signup"))
-            .form(&[
-                ("email", "ada@example.org"),
-                ("display_name", "Ada"),
-                ("password", "correct horse battery"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let forged = app
+            .post_form(
+                &c,
+                "/signup",
+                &[
+                    ("email", "ada@example.org"),
+                    ("display_name", "Ada"),
+                    ("password", "correct horse battery"),
+                ],
+            )
+            .await;
         assert_eq!(forged.status(), StatusCode::FORBIDDEN);
         // A bad field re-renders the form with the message and the field marked.
-        let short = c
-            .post(app.url("/signup"))
-            .form(&[
-                ("csrf", token.as_str()),
-                ("email", "ada@example.org"),
-                ("display_name", "Ada"),
-                ("password", "short"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let short = app
+            .post_form(
+                &c,
+                "/signup",
+                &[
+                    ("csrf", token.as_str()),
+                    ("email", "ada@example.org"),
+                    ("display_name", "Ada"),
+                    ("password", "short"),
+                ],
+            )
+            .await;
         assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body = short.text().await.unwrap();
         assert!(body.contains("too short") && body.contains("aria-invalid=\"true\""));
-        let ok = c
-            .post(app.url("/signup"))
-            .form(&[
-                ("csrf", token.as_str()),
-                ("email", "ada@example.org"),
-                ("display_name", "Ada"),
-                ("password", "correct horse battery"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let ok = app
+            .post_form(
+                &c,
+                "/signup",
+                &[
+                    ("csrf", token.as_str()),
+                    ("email", "ada@example.org"),
+                    ("display_name", "Ada"),
+                    ("password", "correct horse battery"),
+                ],
+            )
+            .await;
         assert_eq!(ok.status(), StatusCode::SEE_OTHER);
         assert!(
             ok.headers()["set-cookie"]
@@ -70,60 +66,49 @@ async fn sign_up_edit_profile_and_log_out_by_forms() {
                 .unwrap()
                 .contains("HttpOnly")
         );
-        let home = c
-            .get(app.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let home = app.page(&c, "/").await;
         assert!(home.contains("Welcome, Ada"));
         // Signed in, forms carry the session's own token, not the anonymous one.
-        let edit = c
-            .get(app.url("/profile/edit"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let edit = app.page(&c, "/profile/edit").await;
         let session_token = csrf(&edit);
         assert_ne!(session_token, token);
-        let stale = c
-            .post(app.url("/profile"))
-            .form(&[("csrf", token.as_str()), ("display_name", "Ada L")])
-            .send()
-            .await
-            .unwrap();
+        let stale = app
+            .post_form(
+                &c,
+                "/profile",
+                &[("csrf", token.as_str()), ("display_name", "Ada L")],
+            )
+            .await;
         assert_eq!(stale.status(), StatusCode::FORBIDDEN);
-        let bad_zone = c
-            .post(app.url("/profile"))
-            .form(&[
-                ("csrf", session_token.as_str()),
-                ("display_name", "Ada L"),
-                ("time_zone", "Nowhere/Land"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let bad_zone = app
+            .post_form(
+                &c,
+                "/profile",
+                &[
+                    ("csrf", session_token.as_str()),
+                    ("display_name", "Ada L"),
+                    ("time_zone", "Nowhere/Land"),
+                ],
+            )
+            .await;
         assert_eq!(bad_zone.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad_zone.text().await.unwrap().contains("IANA"));
-        let saved = c
-            .post(app.url("/profile"))
-            .form(&[
-                ("csrf", session_token.as_str()),
-                ("display_name", "Ada Lovelace"),
-                ("team", "Analytical Engines"),
-                ("time_zone", "Europe/London"),
-                ("work_start", "10:00"),
-                ("work_end", "16:00"),
-                ("skills", "mathematics:expert, poetry"),
-                ("can_teach", "notes on the engine"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let saved = app
+            .post_form(
+                &c,
+                "/profile",
+                &[
+                    ("csrf", session_token.as_str()),
+                    ("display_name", "Ada Lovelace"),
+                    ("team", "Analytical Engines"),
+                    ("time_zone", "Europe/London"),
+                    ("work_start", "10:00"),
+                    ("work_end", "16:00"),
+                    ("skills", "mathematics:expert, poetry"),
+                    ("can_teach", "notes on the engine"),
+                ],
+            )
+            .await;
         assert_eq!(saved.status(), StatusCode::SEE_OTHER);
         let page = c
             .get(app.url(saved.headers()["location"].to_str().unwrap()))
@@ -143,30 +128,13 @@ async fn sign_up_edit_profile_and_log_out_by_forms() {
         ] {
             assert!(page.contains(expected), "{expected} missing");
         }
-        let found = c
-            .get(app.url("/people?skill=mathematics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let found = app.page(&c, "/people?skill=mathematics").await;
         assert!(found.contains("Ada Lovelace"));
-        let none = c
-            .get(app.url("/people?team=Nobody"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let none = app.page(&c, "/people?team=Nobody").await;
         assert!(none.contains("No one matches"));
-        let out = c
-            .post(app.url("/logout"))
-            .form(&[("csrf", session_token.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let out = app
+            .post_form(&c, "/logout", &[("csrf", session_token.as_str())])
+            .await;
         assert_eq!(out.status(), StatusCode::SEE_OTHER);
         let after = c.get(app.url("/people")).send().await.unwrap();
         assert_eq!(
@@ -183,53 +151,41 @@ async fn log_in_form_and_tokens_page() {
     for app in apps().await {
         app.sign_up("grace@example.org", "Grace").await;
         let c = client();
-        let token = csrf(
-            &c.get(app.url("/login"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-        );
-        let wrong = c
-            .post(app.url("/login"))
-            .form(&[
-                ("csrf", token.as_str()),
-                ("email", "grace@example.org"),
-                ("password", "nope nope nope"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let token = csrf(&app.page(&c, "/login").await);
+        let wrong = app
+            .post_form(
+                &c,
+                "/login",
+                &[
+                    ("csrf", token.as_str()),
+                    ("email", "grace@example.org"),
+                    ("password", "nope nope nope"),
+                ],
+            )
+            .await;
         assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
         assert!(wrong.text().await.unwrap().contains("wrong"));
-        let ok = c
-            .post(app.url("/login"))
-            .form(&[
-                ("csrf", token.as_str()),
-                ("email", "grace@example.org"),
-                ("password", "correct horse battery"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let ok = app
+            .post_form(
+                &c,
+                "/login",
+                &[
+                    ("csrf", token.as_str()),
+                    ("email", "grace@example.org"),
+                    ("password", "correct horse battery"),
+                ],
+            )
+            .await;
         assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-        let page = c
-            .get(app.url("/settings/tokens"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = app.page(&c, "/settings/tokens").await;
         let t = csrf(&page);
-        let made = c
-            .post(app.url("/settings/tokens"))
-            .form(&[("csrf", t.as_str()), ("name", "laptop")])
-            .send()
+        let made = app
+            .post_form(
+                &c,
+                "/settings/tokens",
+                &[("csrf", t.as_str()), ("name", "laptop")],
+            )
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -280,15 +236,7 @@ async fn unknown_pages_are_404_pages() {
         assert!(r.text().await.unwrap().contains("Not found"));
         let token = app.sign_up("x@example.org", "X").await;
         let c = client();
-        let login_token = crate::pages::csrf(
-            &c.get(app.url("/login"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-        );
+        let login_token = crate::pages::csrf(&app.page(&c, "/login").await);
         let _ = login_token;
         let missing = c
             .get(app.url("/api/v1/people/999999"))
