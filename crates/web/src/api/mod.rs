@@ -3,7 +3,11 @@
 //! generated from the code and lists every operation.
 
 mod accounts;
-mod communities;
+pub(crate) mod communities;
+pub(crate) mod communities_access;
+pub(crate) mod communities_membership;
+pub(crate) mod communities_schema;
+pub(crate) mod communities_stewardship;
 mod people;
 pub mod schema;
 mod tokens;
@@ -49,4 +53,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(people::router())
         .merge(tokens::router())
         .merge(communities::router())
+        .merge(communities_membership::router())
 }

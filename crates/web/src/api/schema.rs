@@ -278,6 +278,8 @@ pub struct CommunityOut {
     /// Kind of practice.
     #[serde(rename = "type")]
     pub community_type: String,
+    /// What it aspires to.
+    pub orientation: String,
     /// `open` or `private`.
     pub visibility: String,
     /// Life stage.
@@ -286,6 +288,10 @@ pub struct CommunityOut {
     pub members: i64,
     /// When proposed.
     pub created_at: DateTime<Utc>,
+    /// Archived (read-only) since.
+    pub archived_at: Option<DateTime<Utc>>,
+    /// Your role in it, if you are a member.
+    pub your_role: Option<String>,
 }
 
 impl From<CommunitySummary> for CommunityOut {
@@ -295,10 +301,13 @@ impl From<CommunitySummary> for CommunityOut {
             name: c.name,
             domain_question: c.domain_question,
             community_type: c.community_type,
+            orientation: c.orientation,
             visibility: c.visibility,
             stage: c.stage,
             members: c.members,
             created_at: c.created_at,
+            archived_at: c.archived_at,
+            your_role: c.viewer_role,
         }
     }
 }

@@ -3,6 +3,9 @@
 //! sheet.
 
 mod account;
+mod communities;
+mod communities_home;
+mod communities_manage;
 mod home;
 mod people;
 mod tokens;
@@ -110,6 +113,9 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(account::router())
         .merge(people::router())
+        .merge(communities::router())
+        .merge(communities_home::router())
+        .merge(communities_manage::router())
         .merge(tokens::router())
         .fallback(not_found)
 }

@@ -37,6 +37,7 @@ struct PersonPage {
     own: bool,
     hours: String,
     lists: Vec<(&'static str, Vec<String>)>,
+    communities: Vec<store::communities::PersonCommunity>,
 }
 
 /// The profile form's fields, as text.
@@ -145,6 +146,10 @@ async fn person(
             ("Wants to learn", p.wants_to_learn.clone()),
         ],
         own,
+        communities: state
+            .store
+            .communities_of(p.person.id, Some(member.user.person.id))
+            .await?,
         p,
     })
 }

@@ -2,9 +2,12 @@
 //! configured) PostgreSQL.
 
 mod accounts_api;
+mod communities;
+mod health_board;
 mod malformed;
 mod operations;
 mod pages;
+mod privacy;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

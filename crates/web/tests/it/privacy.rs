@@ -1,0 +1,407 @@
+//! Route-by-route privacy: a private community, its members and everything in
+//! it are invisible to outsiders on every route that exists. API routes come
+//! from the OpenAPI document, so new operations join by being documented;
+//! page routes are listed here, and a check of the page modules' source
+//! fails when a page route exists that this list does not name.
+//!
+//! For every route, as an outsider: no answer mentions the private
+//! community; and on every route addressed by a community's slug (or by an
+//! id inside one), the answer for the private community is the very same as
+//! for one that does not exist.
+
+use std::collections::BTreeSet;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::communities::{Browser, browser};
+use crate::{App, apps, client};
+
+/// Every page route, with the methods it answers. Keep in step with
+/// `crates/web/src/pages`: [`page_routes_are_all_listed`] checks it.
+const PAGE_ROUTES: &[(&str, &[&str])] = &[
+    ("/", &["GET"]),
+    ("/static/style.css", &["GET"]),
+    ("/signup", &["GET", "POST"]),
+    ("/login", &["GET", "POST"]),
+    ("/logout", &["POST"]),
+    ("/people", &["GET"]),
+    ("/people/{id}", &["GET"]),
+    ("/profile/edit", &["GET"]),
+    ("/profile", &["POST"]),
+    ("/settings/tokens", &["GET", "POST"]),
+    ("/settings/tokens/{id}/revoke", &["POST"]),
+    ("/communities", &["GET", "POST"]),
+    ("/communities/new", &["GET"]),
+    ("/communities/ask", &["GET", "POST"]),
+    ("/invitations/{id}", &["POST"]),
+    ("/communities/{slug}", &["GET"]),
+    ("/communities/{slug}/join", &["POST"]),
+    ("/communities/{slug}/leave", &["POST"]),
+    ("/communities/{slug}/edit", &["GET", "POST"]),
+    ("/communities/{slug}/history", &["GET"]),
+    ("/communities/{slug}/manage", &["GET"]),
+    ("/communities/{slug}/members/{person_id}/role", &["POST"]),
+    ("/communities/{slug}/requests/{id}", &["POST"]),
+    ("/communities/{slug}/invitations", &["POST"]),
+    ("/communities/{slug}/stage", &["POST"]),
+    ("/communities/{slug}/archive", &["POST"]),
+    ("/communities/{slug}/merge", &["POST"]),
+    ("/communities/{slug}/split", &["GET", "POST"]),
+];
+
+/// Words that appear only in the private communities.
+const MARKERS: &[&str] = &[
+    "secret-circle",
+    "Hidden Orchard",
+    "What grows unseen",
+    "old-secret",
+    "Buried Roots",
+    "secret-sapling",
+    "Quiet Seedlings",
+];
+
+#[test]
+fn page_routes_are_all_listed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/pages");
+    let mut found = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for piece in text.split(".route(").skip(1) {
+            let path = piece
+                .trim_start()
+                .strip_prefix('"')
+                .and_then(|p| p.split('"').next());
+            found.insert(
+                path.expect("a page route given as a string literal")
+                    .to_owned(),
+            );
+        }
+    }
+    let listed: BTreeSet<String> = PAGE_ROUTES.iter().map(|(p, _)| (*p).to_owned()).collect();
+    let missing: Vec<_> = found.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "page routes missing from the privacy test: {missing:?}"
+    );
+    let stale: Vec<_> = listed.difference(&found).collect();
+    assert!(
+        stale.is_empty(),
+        "listed routes that no longer exist: {stale:?}"
+    );
+}
+
+/// The private world: Ada stewards "secret-circle" (with a revision, a
+/// pending request, an invitation, a private split and a merged private
+/// community); "commons-garden" is open and split from it.
+struct World {
+    ada: Browser,
+    bob: Browser,
+    request: i64,
+    invitation: i64,
+}
+
+async fn world(app: &App) -> World {
+    let ada = browser(app, "ada@example.org", "Ada").await;
+    let bob = browser(app, "bob@example.org", "Bob").await;
+    let cy = browser(app, "cy@example.org", "Cy").await;
+    let dan = browser(app, "dan@example.org", "Dan").await;
+    let private = |slug: &str, name: &str| {
+        json!({"slug": slug, "name": name, "domain_question": "What grows unseen?",
+            "type": "cross_cutting", "orientation": "knowledge_weaving", "visibility": "private"})
+    };
+    for (slug, name) in [
+        ("secret-circle", "Hidden Orchard"),
+        ("old-secret", "Buried Roots"),
+    ] {
+        let (s, v) = ada
+            .api(
+                app,
+                Method::POST,
+                "/api/v1/communities",
+                Some(private(slug, name)),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    let (s, _) = ada
+        .api(
+            app,
+            Method::POST,
+            "/api/v1/communities/old-secret/merge",
+            Some(json!({"into": "secret-circle"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = ada
+        .api(
+            app,
+            Method::PATCH,
+            "/api/v1/communities/secret-circle",
+            Some(json!({"purpose": "Tend the orchard"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = ada
+        .api(
+            app,
+            Method::POST,
+            "/api/v1/communities/secret-circle/split",
+            Some(private("secret-sapling", "Quiet Seedlings")),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let open = json!({"slug": "commons-garden", "name": "Commons Garden", "domain_question": "How do we share?",
+        "type": "cross_cutting", "orientation": "knowledge_weaving", "visibility": "open"});
+    let (s, _) = ada
+        .api(
+            app,
+            Method::POST,
+            "/api/v1/communities/secret-circle/split",
+            Some(open),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = dan
+        .api(
+            app,
+            Method::POST,
+            "/api/v1/communities/secret-circle/requests",
+            Some(json!({"message": "please"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let (_, pending) = ada
+        .api(
+            app,
+            Method::GET,
+            "/api/v1/communities/secret-circle/requests",
+            None,
+        )
+        .await;
+    let request = pending[0]["id"].as_i64().unwrap();
+    let (s, v) = ada
+        .api(
+            app,
+            Method::POST,
+            "/api/v1/communities/secret-circle/invitations",
+            Some(json!({"person_id": cy.id})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let invitation = v["id"].as_i64().unwrap();
+    World {
+        ada,
+        bob,
+        request,
+        invitation,
+    }
+}
+
+/// A body that would be valid for the operation, so refusals come from privacy, not from the body.
+fn body_for(path: &str, bob: i64) -> Value {
+    let charter = json!({"name": "Anything", "domain_question": "Why?", "type": "cross_cutting",
+        "orientation": "knowledge_weaving"});
+    match path.rsplit('/').next().unwrap_or_default() {
+        "merge" => json!({"into": "commons-garden"}),
+        "split" | "communities" => charter,
+        "role" => json!({"role": "member"}),
+        "invitations" => json!({"person_id": bob}),
+        "requests" => json!({"message": "hello"}),
+        "{slug}" => json!({"purpose": "changed"}),
+        _ => json!({}),
+    }
+}
+
+/// `path` with its parameters filled in: `slug` for `{slug}`, and the ids given.
+fn fill(path: &str, slug: &str, id: i64, person: i64) -> String {
+    path.replace("{slug}", slug)
+        .replace("{person_id}", &person.to_string())
+        .replace("{id}", &id.to_string())
+}
+
+fn assert_clean(what: &str, text: &str) {
+    for m in MARKERS {
+        assert!(!text.contains(m), "{what} leaks {m:?}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_private_community_leaks_nowhere_in_the_api() {
+    for app in apps().await {
+        let w = world(&app).await;
+        let doc: Value = client()
+            .get(app.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut operations: Vec<(String, String)> = Vec::new();
+        for (path, ops) in doc["paths"].as_object().unwrap() {
+            for method in ops.as_object().unwrap().keys() {
+                operations.push((method.to_uppercase(), path.clone()));
+            }
+        }
+        // Logging out last, so the outsider stays signed in throughout.
+        operations.sort_by_key(|(_, p)| p.contains("/auth/"));
+        let mut scoped = 0;
+        for (method, path) in &operations {
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let in_community = path.contains("{slug}");
+            // Ids inside a community: the real request; elsewhere, Ada (people) or the invitation.
+            let real_id = if path.contains("/requests/") {
+                w.request
+            } else if path.starts_with("/api/v1/invitations/") {
+                w.invitation
+            } else if path.starts_with("/api/v1/people/") {
+                w.ada.id
+            } else {
+                999_999
+            };
+            let body = || Some(body_for(path, w.bob.id));
+            let url = fill(path, "secret-circle", real_id, w.ada.id);
+            let (status, answer) = w.bob.api(&app, method.clone(), &url, body()).await;
+            assert_clean(&format!("{method} {url}"), &answer.to_string());
+            if in_community || path.starts_with("/api/v1/invitations/") {
+                scoped += 1;
+                let missing = fill(path, "no-such-place", 999_999, w.ada.id);
+                let (m_status, m_answer) = w.bob.api(&app, method.clone(), &missing, body()).await;
+                assert_eq!(
+                    (status, &answer),
+                    (m_status, &m_answer),
+                    "{method} {path}: private and missing differ"
+                );
+                assert!(
+                    status == StatusCode::NOT_FOUND
+                        || (status == StatusCode::ACCEPTED && path.ends_with("/requests")),
+                    "{method} {url}: {status} {answer}"
+                );
+                for merged in ["old-secret"] {
+                    let url = fill(path, merged, real_id, w.ada.id);
+                    let (s, a) = w.bob.api(&app, method.clone(), &url, body()).await;
+                    assert!(
+                        s == StatusCode::NOT_FOUND || s == StatusCode::ACCEPTED,
+                        "{method} {url}: {s}"
+                    );
+                    assert_clean(&url, &a.to_string());
+                }
+            }
+            // The member sees what the outsider does not: the test is not vacuous.
+            if in_community && method == Method::GET {
+                let (s, _) = w.ada.api(&app, Method::GET, &url, None).await;
+                assert_eq!(s, StatusCode::OK, "Ada GET {url}");
+            }
+        }
+        assert!(scoped >= 18, "only {scoped} community operations checked");
+        assert!(
+            operations.len() >= 30,
+            "only {} operations in the document",
+            operations.len()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_private_community_leaks_nowhere_in_the_pages() {
+    for app in apps().await {
+        let w = world(&app).await;
+        // The open community split from the private one does not name it.
+        let (s, text) = w.bob.page(&app, "/communities/commons-garden").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_clean("the open split", &text);
+        let (_, text) = w
+            .bob
+            .page(&app, "/communities/commons-garden/history")
+            .await;
+        assert!(text.contains("split from a private community"));
+        // Asking to join by address answers alike for private and missing.
+        let ask = |slug: &'static str| {
+            let bob = &w.bob;
+            let app = &app;
+            async move {
+                let r = bob.post(app, "/communities/ask", &[("slug", slug)]).await;
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        assert_eq!(ask("secret-sapling").await, ask("nothing-here").await);
+        let mut routes: Vec<(&str, &str)> = PAGE_ROUTES
+            .iter()
+            .flat_map(|(p, ms)| ms.iter().map(move |m| (*m, *p)))
+            .collect();
+        routes.sort_by_key(|(_, p)| *p == "/logout");
+        for (method, path) in routes {
+            let real_id = if path.contains("/requests/") {
+                w.request
+            } else if path.starts_with("/invitations/") {
+                w.invitation
+            } else if path.starts_with("/people/") {
+                w.ada.id
+            } else {
+                999_999
+            };
+            let get = |url: String| {
+                let bob = &w.bob;
+                let app = &app;
+                async move {
+                    if method == "GET" {
+                        let r = bob.web.get(app.url(&url)).send().await.unwrap();
+                        (r.status(), r.text().await.unwrap())
+                    } else {
+                        let mut fields: Vec<(&str, &str)> = vec![
+                            ("name", "Anything"),
+                            ("domain_question", "Why?"),
+                            ("community_type", "cross_cutting"),
+                            ("orientation", "knowledge_weaving"),
+                            ("visibility", "open"),
+                            ("role", "member"),
+                            (
+                                "decision",
+                                if url.starts_with("/invitations/") {
+                                    "accept"
+                                } else {
+                                    "approve"
+                                },
+                            ),
+                            ("stage", "maturing"),
+                            ("into", "commons-garden"),
+                            ("email", "bob@example.org"),
+                            ("message", "hi"),
+                        ];
+                        // Asking by address names the private community; the answer must not.
+                        if url == "/communities/ask" {
+                            fields.push(("slug", "secret-circle"));
+                        }
+                        let r = bob.post(app, &url, &fields).await;
+                        (r.status(), r.text().await.unwrap())
+                    }
+                }
+            };
+            let url = fill(path, "secret-circle", real_id, w.ada.id);
+            let (status, text) = get(url.clone()).await;
+            assert_clean(&format!("{method} {url}"), &text);
+            if path.contains("{slug}") || path.starts_with("/invitations/") {
+                let missing = fill(path, "no-such-place", 999_999, w.ada.id);
+                let (m_status, m_text) = get(missing).await;
+                assert_eq!(
+                    (status, &text),
+                    (m_status, &m_text),
+                    "{method} {path}: private and missing differ"
+                );
+                assert_eq!(status, StatusCode::NOT_FOUND, "{method} {url}");
+                let (s, t) = get(fill(path, "old-secret", real_id, w.ada.id)).await;
+                assert_eq!(
+                    s,
+                    StatusCode::NOT_FOUND,
+                    "{method} {path} at the merged private address"
+                );
+                assert_clean(path, &t);
+                if method == "GET" {
+                    let (s, _) = w.ada.page(&app, &url).await;
+                    assert_eq!(s, StatusCode::OK, "Ada GET {url}");
+                }
+            }
+        }
+    }
+}
