@@ -3,7 +3,7 @@
 //! - `engine generate [EVENTS]` writes the benchmark organisation's log
 //!   (fixed seed) as JSON Lines to standard output;
 //! - `engine measure` reads a log from standard input into memory, then
-//!   times parsing it (one thread) and the full report of the organisation
+//!   times parsing it (on one thread, then on all), and the full report of the organisation
 //!   and every community from the events in memory, and prints the figures
 //!   as one JSON object.
 
@@ -39,6 +39,22 @@ fn main() -> io::Result<()> {
     }
 }
 
+/// CPU seconds this thread has used (Linux, 100 ticks per second), so that
+/// the per-core rate holds even when other work shares the machine.
+fn thread_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields.get(11..13).map_or(0.0, |f| {
+        f.iter().filter_map(|t| t.parse::<f64>().ok()).sum()
+    });
+    ticks / 100.0
+}
+
 fn measure() -> io::Result<()> {
     let mut bytes = Vec::new();
     io::stdin().lock().read_to_end(&mut bytes)?;
@@ -46,8 +62,15 @@ fn measure() -> io::Result<()> {
     let window = Window::ending_at(config.end, 28);
 
     let started = Instant::now();
+    let cpu_before = thread_cpu_seconds();
     let (log, summary) = read_log(&bytes[..], Strictness::Skip, |_| {}).expect("in-memory read");
+    let read_cpu_seconds = thread_cpu_seconds() - cpu_before;
     let read_seconds = started.elapsed().as_secs_f64();
+    drop(log);
+    let started = Instant::now();
+    let (log, _) =
+        health::parallel::read_bytes(&bytes, Strictness::Skip, |_| {}).expect("in-memory read");
+    let parallel_read_seconds = started.elapsed().as_secs_f64();
 
     // Best of three for the in-memory report.
     let mut report_seconds = f64::INFINITY;
@@ -88,6 +111,10 @@ fn measure() -> io::Result<()> {
         "read_seconds": read_seconds,
         "read_events_per_second": summary.events as f64 / read_seconds,
         "read_mb_per_second": bytes.len() as f64 / read_seconds / 1e6,
+        "read_cpu_seconds": read_cpu_seconds,
+        "read_events_per_cpu_second": summary.events as f64 / read_cpu_seconds,
+        "parallel_read_seconds": parallel_read_seconds,
+        "parallel_read_events_per_second": summary.events as f64 / parallel_read_seconds,
         "report_seconds": report_seconds,
         "render_json_seconds": render_seconds,
         "json_bytes": json.len(),

@@ -41,28 +41,72 @@ impl Record {
     }
 }
 
-/// A string interner: each distinct string gets the next `u32`.
+/// A string interner: each distinct string gets the next `u32`. Names of
+/// up to 7 or 15 bytes (most ids) are keyed by their bytes packed in a
+/// `u64` or `u128`, which hash and compare without a call to `memcmp` and
+/// keep the tables small in cache.
 #[derive(Debug, Default, Clone)]
 pub struct Names {
-    ids: FxHashMap<Box<str>, u32>,
+    tiny: FxHashMap<u64, u32>,
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
+}
+
+fn packed_tiny(name: &str) -> Option<u64> {
+    let bytes = name.as_bytes();
+    if bytes.len() > 7 {
+        return None;
+    }
+    let mut key = [0u8; 8];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[7] = bytes.len() as u8;
+    Some(u64::from_le_bytes(key))
+}
+
+fn packed(name: &str) -> Option<u128> {
+    let bytes = name.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(key))
 }
 
 impl Names {
     /// The id of `name`, interning it on first sight.
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
+        let next = u32::try_from(self.names.len()).expect("fewer than 2^32 names");
+        let id = if let Some(key) = packed_tiny(name) {
+            *self.tiny.entry(key).or_insert(next)
+        } else if let Some(key) = packed(name) {
+            *self.short.entry(key).or_insert(next)
+        } else {
+            match self.long.get(name) {
+                Some(&id) => id,
+                None => {
+                    self.long.insert(name.into(), next);
+                    next
+                }
+            }
+        };
+        if id == next {
+            self.names.push(name.into());
         }
-        let id = u32::try_from(self.names.len()).expect("fewer than 2^32 names");
-        self.names.push(name.into());
-        self.ids.insert(name.into(), id);
         id
     }
 
     /// The id of `name` if it was interned.
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.ids.get(name).copied()
+        if let Some(key) = packed_tiny(name) {
+            self.tiny.get(&key).copied()
+        } else if let Some(key) = packed(name) {
+            self.short.get(&key).copied()
+        } else {
+            self.long.get(name).copied()
+        }
     }
 
     /// The string of an id.
@@ -243,5 +287,87 @@ impl ActivityLog {
             split[r.community as usize].push(*r);
         }
         split
+    }
+}
+
+impl ActivityLog {
+    /// Appends another log's events after this one's (as if its lines came
+    /// next), re-interning its names into this log's ids.
+    pub fn append(&mut self, other: ActivityLog) {
+        let communities: Vec<u32> = other
+            .communities
+            .names
+            .iter()
+            .map(|n| self.communities.intern(n))
+            .collect();
+        while self.subjects.len() < self.communities.len() {
+            self.subjects.push(Names::default());
+        }
+        let actors: Vec<u32> = other
+            .actors
+            .names
+            .iter()
+            .map(|n| self.actors.intern(n))
+            .collect();
+        let teams: Vec<u32> = other
+            .teams
+            .names
+            .iter()
+            .map(|n| self.teams.intern(n))
+            .collect();
+        let subjects: Vec<Vec<u32>> = other
+            .subjects
+            .iter()
+            .enumerate()
+            .map(|(c, names)| {
+                let target = &mut self.subjects[communities[c] as usize];
+                names.names.iter().map(|n| target.intern(n)).collect()
+            })
+            .collect();
+        let map = |table: &[u32], id: u32| if id == NONE { NONE } else { table[id as usize] };
+        self.records.reserve(other.records.len());
+        let mut previous = self.records.last().map(|r| r.at);
+        for r in other.records {
+            if previous.is_some_and(|p| p > r.at) {
+                self.sorted = false;
+            }
+            previous = Some(r.at);
+            self.records.push(Record {
+                community: communities[r.community as usize],
+                actor: map(&actors, r.actor),
+                subject: map(&subjects[r.community as usize], r.subject),
+                reply_to: map(&actors, r.reply_to),
+                team: map(&teams, r.team),
+                reply_to_team: map(&teams, r.reply_to_team),
+                ..r
+            });
+        }
+        self.sorted &= other.sorted;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_names_intern_once() {
+        let mut names = Names::default();
+        let long = "a-name-longer-than-fifteen-bytes";
+        let ids = [
+            names.intern("m1"),
+            names.intern(long),
+            names.intern("m1"),
+            names.intern(long),
+            names.intern(""),
+            names.intern("twelve-bytes"),
+            names.intern("twelve-bytes"),
+        ];
+        assert_eq!(ids, [0, 1, 0, 1, 2, 3, 3]);
+        assert_eq!(names.get("m1"), Some(0));
+        assert_eq!(names.get("m1\0"), None, "length is part of the key");
+        assert_eq!(names.name(1), long);
+        assert_eq!(names.get("twelve-bytes"), Some(3));
+        assert_eq!(names.len(), 4);
     }
 }

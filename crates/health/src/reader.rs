@@ -1,18 +1,16 @@
 //! Reading the JSON Lines activity log into an [`ActivityLog`].
 //!
-//! Lines are parsed with borrowed strings (no allocation for a string that
-//! has no escapes) and interned at once. Each bad line yields a
+//! Lines are scanned with borrowed strings (no allocation for a string that
+//! has no escapes, see [`crate::scan`]) and interned at once. Each bad line yields a
 //! [`LineError`] with its 1-based line number; the caller chooses whether to
 //! skip it or to stop.
 
-use std::borrow::Cow;
 use std::io::BufRead;
-
-use serde::Deserialize;
 
 use crate::event::{Kind, Response, ThreadType};
 use crate::instant::{self, InstantError};
 use crate::log::{ActivityLog, Fields};
+use crate::scan::scan_line;
 
 /// What to do with a bad line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,34 +63,6 @@ pub struct ReadSummary {
     pub skipped: u64,
 }
 
-#[derive(Deserialize)]
-struct RawLine<'a> {
-    #[serde(borrow, default)]
-    at: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    community: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    actor: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    subject: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    reply_to: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    team: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    reply_to_team: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    thread_type: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    response: Option<Cow<'a, str>>,
-    #[serde(default)]
-    value: Option<i64>,
-    #[serde(default)]
-    review_days: Option<i64>,
-}
-
 fn bad(field: &'static str, value: impl ToString) -> LineProblem {
     LineProblem::BadValue {
         field,
@@ -105,8 +75,7 @@ fn parse_line(text: &[u8], log: &mut ActivityLog) -> Result<bool, LineProblem> {
     if text.iter().all(u8::is_ascii_whitespace) {
         return Ok(false);
     }
-    let raw: RawLine<'_> =
-        serde_json::from_slice(text).map_err(|e| LineProblem::Malformed(e.to_string()))?;
+    let raw = scan_line(text).map_err(LineProblem::Malformed)?;
     let kind_name = raw.kind.ok_or(LineProblem::Missing("kind"))?;
     let kind = Kind::from_name(&kind_name)
         .ok_or_else(|| LineProblem::UnknownKind(kind_name.to_string()))?;

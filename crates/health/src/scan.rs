@@ -1,0 +1,373 @@
+//! A scanner for one line of the activity log: a flat JSON object whose
+//! known fields are strings, small integers or `null`. It borrows strings
+//! without escapes, decodes those with escapes, skips unknown fields of any
+//! JSON type, and rejects whatever is not JSON. Hand-written because the
+//! reader runs it tens of millions of times.
+
+use std::borrow::Cow;
+
+/// The contract's fields of one line, as found (absent and `null` alike).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RawLine<'a> {
+    pub at: Option<Cow<'a, str>>,
+    pub community: Option<Cow<'a, str>>,
+    pub actor: Option<Cow<'a, str>>,
+    pub kind: Option<Cow<'a, str>>,
+    pub subject: Option<Cow<'a, str>>,
+    pub reply_to: Option<Cow<'a, str>>,
+    pub team: Option<Cow<'a, str>>,
+    pub reply_to_team: Option<Cow<'a, str>>,
+    pub thread_type: Option<Cow<'a, str>>,
+    pub response: Option<Cow<'a, str>>,
+    pub value: Option<i64>,
+    pub review_days: Option<i64>,
+}
+
+struct Cursor<'a> {
+    /// The whole line, validated as UTF-8 once.
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+type Scan<T> = Result<T, String>;
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Scan<()> {
+        self.skip_ws();
+        if self.peek() == Some(byte) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(self.error(&format!("expected `{}`", byte as char)))
+        }
+    }
+
+    fn error(&self, what: &str) -> String {
+        format!("{what} at column {}", self.at + 1)
+    }
+
+    /// A string; the cursor is on its opening quote.
+    fn string(&mut self) -> Scan<Cow<'a, str>> {
+        self.at += 1;
+        let start = self.at;
+        loop {
+            match self.peek() {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    // Quotes are ASCII, so both ends are character boundaries.
+                    let text = &self.text[start..self.at];
+                    self.at += 1;
+                    return Ok(Cow::Borrowed(text));
+                }
+                Some(b'\\') => return self.escaped(start).map(Cow::Owned),
+                Some(0..0x20) => return Err(self.error("control character in string")),
+                Some(_) => self.at += 1,
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Scan<u32> {
+        let digits = self
+            .bytes
+            .get(self.at..self.at + 4)
+            .ok_or_else(|| self.error("short \\u escape"))?;
+        let text = std::str::from_utf8(digits).map_err(|_| self.error("bad \\u escape"))?;
+        let value = u32::from_str_radix(text, 16).map_err(|_| self.error("bad \\u escape"))?;
+        self.at += 4;
+        Ok(value)
+    }
+
+    /// The rest of a string with escapes, from `start` (after the quote).
+    fn escaped(&mut self, start: usize) -> Scan<String> {
+        let mut out: Vec<u8> = self.bytes[start..self.at].to_vec();
+        loop {
+            match self.peek() {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    self.at += 1;
+                    return String::from_utf8(out).map_err(|_| self.error("invalid escape"));
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    let c = self
+                        .peek()
+                        .ok_or_else(|| self.error("unterminated escape"))?;
+                    self.at += 1;
+                    let simple = match c {
+                        b'"' => Some(b'"'),
+                        b'\\' => Some(b'\\'),
+                        b'/' => Some(b'/'),
+                        b'b' => Some(8),
+                        b'f' => Some(12),
+                        b'n' => Some(b'\n'),
+                        b'r' => Some(b'\r'),
+                        b't' => Some(b'\t'),
+                        b'u' => None,
+                        _ => return Err(self.error("bad escape")),
+                    };
+                    if let Some(b) = simple {
+                        out.push(b);
+                        continue;
+                    }
+                    let mut code = self.hex4()?;
+                    if (0xD800..0xDC00).contains(&code) {
+                        if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
+                            return Err(self.error("lone surrogate"));
+                        }
+                        self.at += 2;
+                        let low = self.hex4()?;
+                        if !(0xDC00..0xE000).contains(&low) {
+                            return Err(self.error("lone surrogate"));
+                        }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                    }
+                    let ch = char::from_u32(code).ok_or_else(|| self.error("lone surrogate"))?;
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                }
+                Some(0..0x20) => return Err(self.error("control character in string")),
+                Some(b) => {
+                    out.push(b);
+                    self.at += 1;
+                }
+            }
+        }
+    }
+
+    /// A JSON number; returns it as an integer when it is one.
+    fn number(&mut self) -> Scan<Option<i64>> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        let int_start = self.at;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+        let int_len = self.at - int_start;
+        if int_len == 0 || (int_len > 1 && self.bytes[int_start] == b'0') {
+            return Err(self.error("bad number"));
+        }
+        let mut integral = true;
+        if self.peek() == Some(b'.') {
+            integral = false;
+            self.at += 1;
+            let from = self.at;
+            while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                self.at += 1;
+            }
+            if self.at == from {
+                return Err(self.error("bad number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            integral = false;
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            let from = self.at;
+            while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                self.at += 1;
+            }
+            if self.at == from {
+                return Err(self.error("bad number"));
+            }
+        }
+        if !integral {
+            return Ok(None);
+        }
+        let text = std::str::from_utf8(&self.bytes[start..self.at])
+            .map_err(|_| self.error("bad number"))?;
+        Ok(text.parse().ok())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Scan<()> {
+        if self.bytes[self.at..].starts_with(word) {
+            self.at += word.len();
+            Ok(())
+        } else {
+            Err(self.error("unexpected token"))
+        }
+    }
+
+    /// Skips any JSON value (for unknown fields).
+    fn skip_value(&mut self, depth: u32) -> Scan<()> {
+        if depth > 64 {
+            return Err(self.error("nested too deeply"));
+        }
+        self.skip_ws();
+        match self.peek() {
+            Some(b'"') => self.string().map(drop),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            Some(b'n') => self.literal(b"null"),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(open @ (b'[' | b'{')) => {
+                let close = if open == b'[' { b']' } else { b'}' };
+                self.at += 1;
+                self.skip_ws();
+                if self.peek() == Some(close) {
+                    self.at += 1;
+                    return Ok(());
+                }
+                loop {
+                    if open == b'{' {
+                        self.skip_ws();
+                        if self.peek() != Some(b'"') {
+                            return Err(self.error("expected a key"));
+                        }
+                        self.string()?;
+                        self.expect(b':')?;
+                    }
+                    self.skip_value(depth + 1)?;
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b',') => self.at += 1,
+                        Some(b) if b == close => {
+                            self.at += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.error("expected `,` or a closing bracket")),
+                    }
+                }
+            }
+            _ => Err(self.error("expected a value")),
+        }
+    }
+
+    /// A string or `null` for a known field.
+    fn text_field(&mut self, name: &str) -> Scan<Option<Cow<'a, str>>> {
+        match self.peek() {
+            Some(b'"') => self.string().map(Some),
+            Some(b'n') => self.literal(b"null").map(|()| None),
+            _ => Err(self.error(&format!("`{name}` must be a string or null"))),
+        }
+    }
+
+    /// An integer or `null` for a known field.
+    fn integer_field(&mut self, name: &str) -> Scan<Option<i64>> {
+        match self.peek() {
+            Some(b'n') => self.literal(b"null").map(|()| None),
+            Some(b'-' | b'0'..=b'9') => self
+                .number()?
+                .map(Some)
+                .ok_or_else(|| self.error(&format!("`{name}` must be an integer"))),
+            _ => Err(self.error(&format!("`{name}` must be an integer or null"))),
+        }
+    }
+}
+
+/// Scans one line. `Err` carries a description of what is not JSON (or not
+/// the right JSON type for a known field).
+pub fn scan_line(bytes: &[u8]) -> Result<RawLine<'_>, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("invalid UTF-8 at column {}", e.valid_up_to() + 1))?;
+    let mut c = Cursor { text, bytes, at: 0 };
+    let mut line = RawLine::default();
+    c.expect(b'{')?;
+    c.skip_ws();
+    if c.peek() == Some(b'}') {
+        c.at += 1;
+    } else {
+        loop {
+            c.skip_ws();
+            if c.peek() != Some(b'"') {
+                return Err(c.error("expected a key"));
+            }
+            let key = c.string()?;
+            c.expect(b':')?;
+            c.skip_ws();
+            match key.as_ref() {
+                "at" => line.at = c.text_field("at")?,
+                "community" => line.community = c.text_field("community")?,
+                "actor" => line.actor = c.text_field("actor")?,
+                "kind" => line.kind = c.text_field("kind")?,
+                "subject" => line.subject = c.text_field("subject")?,
+                "reply_to" => line.reply_to = c.text_field("reply_to")?,
+                "team" => line.team = c.text_field("team")?,
+                "reply_to_team" => line.reply_to_team = c.text_field("reply_to_team")?,
+                "thread_type" => line.thread_type = c.text_field("thread_type")?,
+                "response" => line.response = c.text_field("response")?,
+                "value" => line.value = c.integer_field("value")?,
+                "review_days" => line.review_days = c.integer_field("review_days")?,
+                _ => c.skip_value(0)?,
+            }
+            c.skip_ws();
+            match c.peek() {
+                Some(b',') => c.at += 1,
+                Some(b'}') => {
+                    c.at += 1;
+                    break;
+                }
+                _ => return Err(c.error("expected `,` or `}`")),
+            }
+        }
+    }
+    c.skip_ws();
+    if c.at != bytes.len() {
+        return Err(c.error("trailing characters"));
+    }
+    Ok(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borrows_plain_strings_and_decodes_escapes() {
+        let line =
+            scan_line(br#" {"at":"x","actor":"a\"b\u00e9\ud83d\ude00","value":3,"team":null} "#)
+                .unwrap();
+        assert!(matches!(line.at, Some(Cow::Borrowed("x"))));
+        assert_eq!(line.actor.as_deref(), Some("a\"bé😀"));
+        assert_eq!(line.value, Some(3));
+        assert_eq!(line.team, None);
+    }
+
+    #[test]
+    fn skips_unknown_fields_of_any_type() {
+        let line =
+            scan_line(br#"{"x":[1,{"y":[true,false,null,-2.5e3]},"s"],"kind":"joined","z":{}}"#)
+                .unwrap();
+        assert_eq!(line.kind.as_deref(), Some("joined"));
+    }
+
+    #[test]
+    fn rejects_what_is_not_json() {
+        for bad in [
+            &br#"{"at":"x""#[..],
+            br#"{"at":"x",}"#,
+            br#"{"at":x}"#,
+            br#"{"at":"x"} junk"#,
+            br#"{"value":1.5}"#,
+            br#"{"value":"3"}"#,
+            br#"{"actor":5}"#,
+            br#"{"x":01}"#,
+            br#"{"x":"\q"}"#,
+            br#"{"x":"\ud83d"}"#,
+            b"{\"x\":\"a\x01\"}",
+            b"{\"x\":\"\xff\"}",
+            br#"[1]"#,
+            b"",
+        ] {
+            assert!(
+                scan_line(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+}
