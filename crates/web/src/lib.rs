@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod pages;
 pub mod telemetry;
+pub mod vitality;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Web settings.
     pub config: Arc<WebConfig>,
+    /// Precomputed community health.
+    pub health: vitality::HealthBoard,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             store,
             clock,
             config: Arc::new(config),
+            health: vitality::HealthBoard::default(),
         }
     }
 }
@@ -128,6 +132,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     telemetry::install_recorder();
+    vitality::HealthBoard::spawn_refresher(state.clone());
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
