@@ -45,8 +45,19 @@ async fn team_of(tx: &mut Tx, person: Option<i64>) -> Result<Option<String>, Sto
     })
 }
 
-/// Appends `event` inside `tx`, stamping the teams of its actor and of the person replied to.
+/// Appends `event` inside `tx`, stamping the teams of its actor and of the
+/// person replied to. Events of bots and system accounts are not logged: they
+/// count in no health figure (their content is kept elsewhere).
 pub async fn append(tx: &mut Tx, event: &NewEvent) -> Result<(), StoreError> {
+    if let Some(actor) = event.actor_id {
+        let bot: Option<i64> = sqlx::query_scalar("SELECT is_bot FROM people WHERE id = $1")
+            .bind(actor)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if bot == Some(1) {
+            return Ok(());
+        }
+    }
     let team = team_of(tx, event.actor_id).await?;
     let reply_to_team = team_of(tx, event.reply_to).await?;
     sqlx::query(

@@ -198,6 +198,30 @@ impl Store {
         Ok(())
     }
 
+    /// Flags person `id` as a bot or system account (or clears the flag): their
+    /// later events stay out of the activity log.
+    pub async fn set_bot(&self, id: i64, bot: bool, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE people SET is_bot = $1, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(bot))
+            .bind(millis(at))
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Whether person `id` is flagged as a bot or system account.
+    pub async fn is_bot(&self, id: i64) -> Result<bool, StoreError> {
+        let flag: Option<i64> = sqlx::query_scalar("SELECT is_bot FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
+        flag.map(|f| f == 1).ok_or(StoreError::NotFound)
+    }
+
     /// Sets the organisation role of the person with `email`.
     pub async fn set_org_role(
         &self,

@@ -2,6 +2,7 @@
 //! PostgreSQL when `GUILDHALL_TEST_DATABASE_URL` is set.
 
 mod accounts;
+mod bots;
 mod communities;
 mod people;
 
