@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use domain::{Clock, SystemClock};
-use health::{Strictness, Window, instant, reader, render, report, window};
+use health::{Strictness, Window, instant, parallel, render, report, window};
 
 /// How the report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -103,9 +103,13 @@ pub fn write_report(
     } else {
         Strictness::Skip
     };
-    let input = open_log(path)?;
+    // The whole log is read into memory, then parsed on every core.
+    let mut bytes = Vec::new();
+    open_log(path)?
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
     let mut write_failed = None;
-    let read = reader::read_log(input, strictness, |e| {
+    let read = parallel::read_bytes(&bytes, strictness, |e| {
         if let Err(err) = writeln!(problems, "{}: {e}", path.display()) {
             write_failed.get_or_insert(err);
         }
