@@ -3,6 +3,7 @@
 
 mod accounts_api;
 mod communities;
+mod communities_stewards;
 mod health_board;
 mod malformed;
 mod operations;

@@ -278,6 +278,23 @@ async fn a_private_community_leaks_nowhere_in_the_api() {
                         || (status == StatusCode::ACCEPTED && path.ends_with("/requests")),
                     "{method} {url}: {status} {answer}"
                 );
+                // Anonymous visitors get the same answer for both, too.
+                let mut anonymous = Vec::new();
+                for u in [&url, &missing] {
+                    let r = client()
+                        .request(method.clone(), app.url(u))
+                        .json(&body_for(path, w.bob.id))
+                        .send()
+                        .await
+                        .unwrap();
+                    anonymous.push((r.status(), r.text().await.unwrap()));
+                }
+                assert_eq!(anonymous[0], anonymous[1], "anonymous {method} {path}");
+                assert_eq!(
+                    anonymous[0].0,
+                    StatusCode::UNAUTHORIZED,
+                    "anonymous {method} {path}"
+                );
                 for merged in ["old-secret"] {
                     let url = fill(path, merged, real_id, w.ada.id);
                     let (s, a) = w.bob.api(&app, method.clone(), &url, body()).await;
