@@ -1,8 +1,8 @@
 //! Route-by-route privacy: a private community, its members and everything in
 //! it are invisible to outsiders on every route that exists. API routes come
 //! from the OpenAPI document, so new operations join by being documented;
-//! page routes are listed here, and a check of the page modules' source
-//! fails when a page route exists that this list does not name.
+//! page and operations routes are listed here, and a check of the web
+//! crate's source fails when a route exists that this list does not name.
 //!
 //! For every route, as an outsider: no answer mentions the private
 //! community; and on every route addressed by a community's slug (or by an
@@ -17,9 +17,14 @@ use serde_json::{Value, json};
 use crate::communities::{Browser, browser};
 use crate::{App, apps, client};
 
-/// Every page route, with the methods it answers. Keep in step with
-/// `crates/web/src/pages`: [`page_routes_are_all_listed`] checks it.
+/// Every route outside the API document (pages and operations endpoints),
+/// with the methods it answers. Keep in step with `crates/web/src`:
+/// [`page_routes_are_all_listed`] checks it.
 const PAGE_ROUTES: &[(&str, &[&str])] = &[
+    ("/api/v1/openapi.json", &["GET"]),
+    ("/api/{*rest}", &["GET"]),
+    ("/healthz", &["GET"]),
+    ("/metrics", &["GET"]),
     ("/", &["GET"]),
     ("/static/style.css", &["GET"]),
     ("/signup", &["GET", "POST"]),
@@ -61,23 +66,44 @@ const MARKERS: &[&str] = &[
     "Quiet Seedlings",
 ];
 
-#[test]
-fn page_routes_are_all_listed() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/pages");
-    let mut found = BTreeSet::new();
+/// The paths given to `.route(...)` in every source file under `dir`
+/// except the API's, whose operations are in the OpenAPI document.
+fn routes_in(dir: &std::path::Path, found: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if !path.ends_with("api") {
+                routes_in(&path, found);
+            }
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
         for piece in text.split(".route(").skip(1) {
-            let path = piece
+            let route = piece
                 .trim_start()
                 .strip_prefix('"')
                 .and_then(|p| p.split('"').next());
             found.insert(
-                path.expect("a page route given as a string literal")
+                route
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "a route in {} not given as a string literal",
+                            path.display()
+                        )
+                    })
                     .to_owned(),
             );
         }
     }
+}
+
+#[test]
+fn page_routes_are_all_listed() {
+    let mut found = BTreeSet::new();
+    routes_in(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut found,
+    );
     let listed: BTreeSet<String> = PAGE_ROUTES.iter().map(|(p, _)| (*p).to_owned()).collect();
     let missing: Vec<_> = found.difference(&listed).collect();
     assert!(
