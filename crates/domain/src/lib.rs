@@ -8,6 +8,7 @@ pub mod community;
 pub mod invalid;
 pub mod membership;
 pub mod person;
+pub mod pulse;
 
 pub use clock::{Clock, SettableClock, SystemClock};
 pub use invalid::Invalid;

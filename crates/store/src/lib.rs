@@ -13,6 +13,7 @@ pub mod communities;
 mod error;
 pub mod login_limit;
 pub mod people;
+pub mod pulses;
 pub mod sessions;
 pub mod testing;
 mod time;

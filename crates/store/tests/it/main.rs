@@ -5,6 +5,7 @@ mod accounts;
 mod bots;
 mod communities;
 mod people;
+mod pulses;
 
 use chrono::{DateTime, TimeZone, Utc};
 use domain::person::OrgRole;
