@@ -226,6 +226,8 @@ async fn patch(
     seen: Seen,
     ApiJson(body): ApiJson<CommunityPatchIn>,
 ) -> Result<Json<CommunityDetailOut>, ApiError> {
+    // Who may edit comes before what the edit says.
+    seen.require_steward()?;
     let charter = body.patch().apply(&seen.community.charter)?;
     stewardship::revise(
         &state,
