@@ -183,7 +183,9 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
     }
 
     // History pass: everything "ever" (before the end) and the series.
-    let mut first_contribution = vec![i64::MAX; actor_count];
+    // One bit per actor: has their first contribution been seen? (Small
+    // enough to stay in cache for 100,000 members.)
+    let mut contributed = vec![0u64; actor_count.div_ceil(64)];
     let mut firsts: Vec<(u32, i64)> = Vec::new();
     let mut series = SeriesBuilder::new(records.first().map(|r| r.at), end, actor_count);
     let mut artifacts: Vec<usize> = Vec::new();
@@ -194,9 +196,9 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
         let contribution = r.kind.is_contribution();
         let mut newcomer = false;
         if contribution && r.attributed() {
-            let first = &mut first_contribution[r.actor as usize];
-            if *first == i64::MAX {
-                *first = r.at;
+            let (word, bit) = (r.actor as usize / 64, 1u64 << (r.actor % 64));
+            if contributed[word] & bit == 0 {
+                contributed[word] |= bit;
                 firsts.push((r.actor, r.at));
                 newcomer = true;
             }

@@ -27,8 +27,9 @@ pub struct WeekRow {
 pub(crate) struct SeriesBuilder {
     first_week: i64,
     rows: Vec<WeekRow>,
-    /// Per actor: 1 + index of the last row they were active in (0: none).
-    last_active: Vec<u32>,
+    /// Per actor: 1 + index of the last row they were active in (0: none);
+    /// 16 bits keep it small in cache (over a thousand years of weeks).
+    last_active: Vec<u16>,
 }
 
 impl SeriesBuilder {
@@ -69,8 +70,9 @@ impl SeriesBuilder {
             row.contributions += 1;
             if r.attributed() {
                 let last = &mut self.last_active[r.actor as usize];
-                if *last != index as u32 + 1 {
-                    *last = index as u32 + 1;
+                let marker = (index + 1) as u16;
+                if *last != marker {
+                    *last = marker;
                     row.active_members += 1;
                 }
             }

@@ -2,8 +2,8 @@
 //! dashboard for people, and one self-contained HTML page with SVG charts.
 //! Every renderer is a pure function returning a `String`.
 
-mod chart;
-mod format;
+pub mod chart;
+pub mod format;
 mod html;
 mod text;
 
