@@ -62,7 +62,9 @@ CREATE TABLE community_history (
     kind TEXT NOT NULL,
     person_id BIGINT REFERENCES people (id),
     other_community_id BIGINT REFERENCES communities (id),
-    detail TEXT NOT NULL DEFAULT ''
+    detail TEXT NOT NULL DEFAULT '',
+    -- The actor's team at the time, as the activity log stamps it.
+    team TEXT
 );
 CREATE INDEX community_history_community ON community_history (community_id, at);
 

@@ -29,6 +29,8 @@ pub struct HistoryEntry {
     pub other_community: Option<i64>,
     /// Details: the role change, the fields revised, a name.
     pub detail: String,
+    /// The actor's team at the time.
+    pub team: Option<String>,
 }
 
 impl Store {
@@ -259,7 +261,7 @@ impl Store {
     ) -> Result<Vec<HistoryEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT h.at, h.kind, a.display_name AS actor_name, h.person_id, p.display_name AS person_name, \
-               h.other_community_id, h.detail \
+               h.other_community_id, h.detail, h.team \
              FROM community_history h LEFT JOIN people a ON a.id = h.actor_id \
              LEFT JOIN people p ON p.id = h.person_id \
              WHERE h.community_id = $1 ORDER BY h.at DESC, h.id DESC LIMIT $2",
@@ -283,6 +285,7 @@ impl Store {
                         person_name: row.try_get("person_name")?,
                         other_community: row.try_get("other_community_id")?,
                         detail: row.try_get("detail")?,
+                        team: row.try_get("team")?,
                     })
                 })())
             })

@@ -224,9 +224,20 @@ pub(crate) struct Entry<'a> {
 }
 
 pub(crate) async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
+    let team: Option<String> = match e.actor {
+        Some(actor) => sqlx::query(
+            "SELECT t.name FROM people p JOIN teams t ON t.id = p.team_id WHERE p.id = $1",
+        )
+        .bind(actor)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|row| row.try_get("name"))
+        .transpose()?,
+        None => None,
+    };
     sqlx::query(
-        "INSERT INTO community_history (community_id, at, actor_id, kind, person_id, other_community_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO community_history (community_id, at, actor_id, kind, person_id, other_community_id, detail, team) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(e.community)
     .bind(millis(e.at))
@@ -235,6 +246,7 @@ pub(crate) async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> 
     .bind(e.person)
     .bind(e.other)
     .bind(e.detail)
+    .bind(team)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -160,6 +160,7 @@ async fn the_last_steward_hands_over_before_leaving() {
             s.set_role(c, ada, 999_999, MemberRole::Core, t0()).await,
             Err(StoreError::NotFound)
         ));
+        on_team(s, ada, "Ada", "Platform").await;
         s.set_role(c, ada, bob, MemberRole::Steward, t0())
             .await
             .unwrap();
@@ -173,6 +174,11 @@ async fn the_last_steward_hands_over_before_leaving() {
             .unwrap();
         assert_eq!(change.person_name.as_deref(), Some("Bob"));
         assert_eq!(change.detail, "member → steward");
+        assert_eq!(
+            change.team.as_deref(),
+            Some("Platform"),
+            "the actor's team then"
+        );
         let members = s.members(c, None, None, 50).await.unwrap();
         assert_eq!(members.len(), 1);
         assert_eq!(

@@ -517,6 +517,8 @@ pub struct HistoryOut {
     pub kind: String,
     /// Who did it.
     pub actor: Option<String>,
+    /// Their team at the time.
+    pub team: Option<String>,
     /// The member concerned.
     pub person: Option<String>,
     /// The other community (merge, split), when you can see it.
@@ -533,6 +535,7 @@ impl HistoryOut {
             at: h.at,
             kind: h.kind.as_str().into(),
             actor: h.actor_name,
+            team: h.team,
             person: h.person_name,
             community,
             // The other community's name is its own business when you cannot see it.

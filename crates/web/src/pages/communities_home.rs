@@ -227,11 +227,11 @@ async fn history(State(state): State<AppState>, seen: Seen) -> Result<Html<Strin
             },
             None => String::new(),
         };
-        let by = h
-            .actor_name
-            .as_deref()
-            .map(|a| format!(" (by {a})"))
-            .unwrap_or_default();
+        let by = match (&h.actor_name, &h.team) {
+            (Some(a), Some(t)) => format!(" (by {a}, {t})"),
+            (Some(a), None) => format!(" (by {a})"),
+            _ => String::new(),
+        };
         let person = h.person_name.clone().unwrap_or_else(|| "someone".into());
         lines.push(Line {
             at: h.at,
