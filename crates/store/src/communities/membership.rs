@@ -3,9 +3,9 @@
 //! with each member's latest contribution, the membership history, and the
 //! communities a person belongs to.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::community::{HistoryKind, MemberRole, Visibility};
-use domain::membership::{CONTRIBUTION_KINDS, keeps_a_steward};
+use domain::membership::{ACTIVE_DAYS, CONTRIBUTION_KINDS, OCCASIONAL_DAYS, keeps_a_steward};
 use sqlx::Row;
 
 use super::{Entry, VIEWER_IS_MEMBER, record, writable};
@@ -59,6 +59,26 @@ pub struct PersonCommunity {
     pub joined_at: DateTime<Utc>,
     /// Whether the community is archived.
     pub archived: bool,
+}
+
+/// How many members are at each participation level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParticipationCounts {
+    /// A contribution in the last 28 days.
+    pub active: i64,
+    /// In the last 90 days, not the last 28.
+    pub occasional: i64,
+    /// None in the last 90 days.
+    pub peripheral: i64,
+}
+
+/// The contribution kinds as an SQL list (our own constants, not user input).
+fn contribution_kinds() -> String {
+    CONTRIBUTION_KINDS
+        .iter()
+        .map(|k| format!("'{k}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn role_of_text(text: &str) -> Result<MemberRole, StoreError> {
@@ -312,12 +332,7 @@ impl Store {
         after: Option<(String, i64)>,
         limit: i64,
     ) -> Result<Vec<MemberListing>, StoreError> {
-        // The kinds are our own constants, not user input.
-        let kinds = CONTRIBUTION_KINDS
-            .iter()
-            .map(|k| format!("'{k}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let kinds = contribution_kinds();
         let sql = format!(
             "SELECT m.person_id, p.display_name, t.name AS team, m.role, m.joined_at, \
                (SELECT MAX(a.at) FROM activity a WHERE a.community_id = m.community_id \
@@ -351,6 +366,39 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// How many current members are active, occasional and peripheral as of
+    /// `now` (the windows of `domain::membership::participation`).
+    pub async fn participation_counts(
+        &self,
+        community: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ParticipationCounts, StoreError> {
+        let kinds = contribution_kinds();
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN x.last > $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS active, \
+               CAST(COALESCE(SUM(CASE WHEN x.last <= $2 AND x.last > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS occasional, \
+               CAST(COUNT(*) AS BIGINT) AS members \
+             FROM (SELECT (SELECT MAX(a.at) FROM activity a WHERE a.community_id = m.community_id \
+                     AND a.actor_id = m.person_id AND a.kind IN ({kinds}) AND a.at <= $4) AS last \
+                   FROM memberships m WHERE m.community_id = $1 AND m.left_at IS NULL) x"
+        );
+        let row = sqlx::query(&sql)
+            .bind(community)
+            .bind(millis(now - Duration::days(ACTIVE_DAYS)))
+            .bind(millis(now - Duration::days(OCCASIONAL_DAYS)))
+            .bind(millis(now))
+            .fetch_one(self.reader())
+            .await?;
+        let active: i64 = row.try_get("active")?;
+        let occasional: i64 = row.try_get("occasional")?;
+        let members: i64 = row.try_get("members")?;
+        Ok(ParticipationCounts {
+            active,
+            occasional,
+            peripheral: members - active - occasional,
+        })
     }
 
     /// Every spell of membership, current and past, newest first (at most `limit`).

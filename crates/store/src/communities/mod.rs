@@ -18,7 +18,7 @@ use sqlx::any::AnyRow;
 pub use charter::Revision;
 pub use lifecycle::HistoryEntry;
 pub use log::LoggedEvent;
-pub use membership::{MemberListing, MembershipSpell, PersonCommunity};
+pub use membership::{MemberListing, MembershipSpell, ParticipationCounts, PersonCommunity};
 pub use requests::{Invitation, PendingRequest};
 
 use crate::{Store, StoreError, Tx, from_millis, millis};

@@ -557,3 +557,60 @@ async fn the_directory_filters_and_pages() {
         );
     }
 }
+
+#[tokio::test]
+async fn participation_counts_agree_with_the_domain_rule() {
+    use domain::community::Participation;
+    use domain::membership::participation;
+    for db in testing::all().await {
+        let s = &db.store;
+        let ada = person(s, "ada@x.org", "Ada").await;
+        let c = s
+            .create_community(&charter("observability", Visibility::Open), ada, t0())
+            .await
+            .unwrap();
+        let now = t0() + Duration::days(200);
+        // Days before `now` of each member's only contribution (None: never).
+        let plan = [Some(1), Some(28), Some(89), Some(90), None];
+        let mut ids = Vec::new();
+        for (i, days) in plan.iter().enumerate() {
+            let id = person(s, &format!("p{i}@x.org"), &format!("P{i}")).await;
+            s.join(c, id, t0()).await.unwrap();
+            ids.push((id, *days));
+        }
+        let mut tx = s.begin().await.unwrap();
+        for (id, days) in &ids {
+            let Some(days) = days else { continue };
+            activity::append(
+                &mut tx,
+                &NewEvent {
+                    at: now - Duration::days(*days),
+                    community_id: c,
+                    actor_id: Some(*id),
+                    kind: "replied",
+                    subject: Some("t".into()),
+                    ..NewEvent::default()
+                },
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let counts = s.participation_counts(c, now).await.unwrap();
+        // Ada (never), 90 days and never: peripheral; 28 and 89: occasional; 1: active.
+        assert_eq!(
+            (counts.active, counts.occasional, counts.peripheral),
+            (1, 2, 3)
+        );
+        let listed = s.members(c, None, None, 50).await.unwrap();
+        let by_rule = |level| {
+            listed
+                .iter()
+                .filter(|m| participation(m.last_contribution, now) == level)
+                .count() as i64
+        };
+        assert_eq!(by_rule(Participation::Active), counts.active);
+        assert_eq!(by_rule(Participation::Occasional), counts.occasional);
+        assert_eq!(by_rule(Participation::Peripheral), counts.peripheral);
+    }
+}

@@ -13,7 +13,8 @@ use utoipa_axum::routes;
 use super::communities_access::{Seen, may_see};
 use super::communities_schema::{
     CommunityDetailOut, CommunityIn, CommunityLink, CommunityPageOut, CommunityPatchIn,
-    DirectoryParams, EventOut, HistoryOut, MergeIn, PersonRef, RevisionOut, SplitIn,
+    DirectoryParams, EventOut, HistoryOut, MergeIn, ParticipationOut, PersonRef, RevisionOut,
+    SplitIn,
 };
 use super::communities_stewardship as stewardship;
 use super::schema::CommunityOut;
@@ -125,11 +126,20 @@ pub async fn detail(
             splits.push(link);
         }
     }
+    let counts = state
+        .store
+        .participation_counts(c.id, state.clock.now())
+        .await?;
     Ok(CommunityDetailOut {
         slug: c.slug.clone(),
         charter: (&c.charter).into(),
         stage: c.stage.as_str().into(),
         members: c.members,
+        participation: ParticipationOut {
+            active: counts.active,
+            occasional: counts.occasional,
+            peripheral: counts.peripheral,
+        },
         stewards,
         your_role: role.map(|r| r.as_str().into()),
         created_at: c.created_at,

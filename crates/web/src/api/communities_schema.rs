@@ -197,6 +197,8 @@ pub struct CommunityDetailOut {
     pub stage: String,
     /// Current members.
     pub members: i64,
+    /// How many members are at each participation level, derived from contributions.
+    pub participation: ParticipationOut,
     /// Its stewards.
     pub stewards: Vec<PersonRef>,
     /// Your role, if you are a member.
@@ -211,6 +213,18 @@ pub struct CommunityDetailOut {
     pub split_from: Option<CommunityLink>,
     /// Communities split from it that you can see.
     pub splits: Vec<CommunityLink>,
+}
+
+/// Members by participation level: active (a contribution in the last 28
+/// days), occasional (in the last 90), peripheral (none in the last 90).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipationOut {
+    /// Active members.
+    pub active: i64,
+    /// Occasional members.
+    pub occasional: i64,
+    /// Peripheral members.
+    pub peripheral: i64,
 }
 
 /// Directory filters.

@@ -18,7 +18,9 @@ use crate::AppState;
 use crate::api::communities::{detail, link_if_visible};
 use crate::api::communities_access::{Seen, require_writable};
 use crate::api::communities_membership::member_page;
-use crate::api::communities_schema::{CommunityLink, MemberOut, MembersParams, PersonRef};
+use crate::api::communities_schema::{
+    CommunityLink, MemberOut, MembersParams, ParticipationOut, PersonRef,
+};
 use crate::api::communities_stewardship as stewardship;
 use crate::error::{PageError, WebError};
 use crate::extract::{PageForm, PageQuery};
@@ -33,6 +35,7 @@ struct HomePage {
     role: Option<MemberRole>,
     can_steward: bool,
     stewards: Vec<PersonRef>,
+    participation: ParticipationOut,
     members: Vec<MemberOut>,
     next: Option<String>,
     split_from: Option<CommunityLink>,
@@ -72,6 +75,7 @@ async fn home_page(
         role: seen.role,
         can_steward: seen.can_steward(),
         stewards: d.stewards,
+        participation: d.participation,
         members,
         next: next.map(|n| format!("/communities/{}?cursor={n}", c.slug)),
         split_from: d.split_from,

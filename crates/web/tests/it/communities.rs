@@ -548,6 +548,13 @@ async fn the_api_covers_requests_invitations_roles_participation_and_the_lifecyc
                 .clone()
         };
         assert_eq!(level("Bob"), json!("occasional"), "30 days after his reply");
+        let (_, home) = ada
+            .api(&app, M::GET, "/api/v1/communities/incident-review", None)
+            .await;
+        assert_eq!(
+            home["participation"],
+            json!({"active": 0, "occasional": 2, "peripheral": 1})
+        );
         let (_, core) = ada
             .api(
                 &app,
