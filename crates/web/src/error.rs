@@ -42,6 +42,9 @@ pub enum WebError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many failed log-in attempts; try again in {0} seconds")]
     TooManyRequests(i64),
+    /// Not ready yet (e.g. figures still being computed); try again shortly.
+    #[error("{0}")]
+    Unavailable(String),
     /// A fault on our side.
     #[error("internal error: {0}")]
     Internal(String),
@@ -77,6 +80,7 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -106,6 +110,11 @@ impl WebError {
     }
 
     fn retry_after(&self, response: &mut Response) {
+        if matches!(self, WebError::Unavailable(_)) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        }
         if let WebError::TooManyRequests(secs) = self
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {

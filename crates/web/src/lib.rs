@@ -10,6 +10,7 @@ pub mod cursor;
 pub mod directory;
 pub mod error;
 pub mod extract;
+pub mod health_view;
 pub mod pages;
 pub mod telemetry;
 pub mod vitality;

@@ -8,6 +8,7 @@ pub(crate) mod communities_access;
 pub(crate) mod communities_membership;
 pub(crate) mod communities_schema;
 pub(crate) mod communities_stewardship;
+mod health;
 mod people;
 pub mod schema;
 mod tokens;
@@ -30,6 +31,7 @@ use crate::AppState;
         (name = "people", description = "The people directory and teams"),
         (name = "tokens", description = "Personal access tokens"),
         (name = "communities", description = "Communities of practice"),
+        (name = "health", description = "Community health: figures, vitality, stage, diagnoses, the portfolio"),
     )
 )]
 struct ApiDoc;
@@ -50,6 +52,7 @@ impl Modify for Bearer {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
+        .merge(health::router())
         .merge(people::router())
         .merge(tokens::router())
         .merge(communities::router())

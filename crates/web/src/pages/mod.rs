@@ -6,6 +6,7 @@ mod account;
 mod communities;
 mod communities_home;
 mod communities_manage;
+mod health;
 mod home;
 mod people;
 mod tokens;
@@ -116,6 +117,7 @@ pub fn router() -> Router<AppState> {
         .merge(communities::router())
         .merge(communities_home::router())
         .merge(communities_manage::router())
+        .merge(health::router())
         .merge(tokens::router())
         .fallback(not_found)
 }

@@ -5,6 +5,7 @@ mod accounts_api;
 mod communities;
 mod communities_stewards;
 mod health_board;
+mod health_pages;
 mod malformed;
 mod operations;
 mod pages;
@@ -14,7 +15,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use domain::SettableClock;
+use domain::{Clock, SettableClock};
 use serde_json::{Value, json};
 use store::testing::{self, TestStore};
 use web::{AppState, WebConfig};
@@ -27,6 +28,8 @@ pub struct App {
     pub clock: SettableClock,
     /// The database.
     pub db: TestStore,
+    /// The server's state (its store, clock and health board).
+    pub state: AppState,
 }
 
 impl App {
@@ -79,13 +82,21 @@ pub async fn start(db: TestStore) -> App {
         Arc::new(clock.clone()),
         WebConfig::default(),
     );
+    // The first health computation, done before serving so health routes
+    // answer from the start (in production it runs in the background).
+    state
+        .health
+        .refresh(&db.store, clock.now(), true)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    tokio::spawn(web::serve(listener, state, std::future::pending()));
+    tokio::spawn(web::serve(listener, state.clone(), std::future::pending()));
     App {
         base: format!("http://{addr}"),
         clock,
         db,
+        state,
     }
 }
 

@@ -45,6 +45,8 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/communities/{slug}/leave", &["POST"]),
     ("/communities/{slug}/edit", &["GET", "POST"]),
     ("/communities/{slug}/history", &["GET"]),
+    ("/communities/{slug}/health", &["GET"]),
+    ("/portfolio", &["GET"]),
     ("/communities/{slug}/manage", &["GET"]),
     ("/communities/{slug}/members/{person_id}/role", &["POST"]),
     ("/communities/{slug}/requests/{id}", &["POST"]),
