@@ -171,7 +171,7 @@ async fn the_health_page_renders_the_report_with_charts_and_diagnoses() {
             html.contains("/communities/front-end-craft/manage"),
             "a diagnosis links to where it can be acted on"
         );
-        let (_, json) = second
+        let (_, json) = app
             .get_json("/api/v1/communities/front-end-craft/health", &ada)
             .await;
         let metrics = json["report"]["metrics"].as_object().unwrap();
