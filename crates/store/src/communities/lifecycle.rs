@@ -15,6 +15,8 @@ use crate::{Store, StoreError, from_millis, millis};
 /// One entry of a community's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
+    /// Its place in the history.
+    pub id: i64,
     /// When.
     pub at: DateTime<Utc>,
     /// What happened.
@@ -259,14 +261,30 @@ impl Store {
         community: i64,
         limit: i64,
     ) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.history_before(community, None, limit).await
+    }
+
+    /// Like [`Store::history`], continuing before the entry at (instant in
+    /// milliseconds, id) `before`.
+    pub async fn history_before(
+        &self,
+        community: i64,
+        before: Option<(i64, i64)>,
+        limit: i64,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        let (before_at, before_id) = before.unwrap_or_default();
         let rows = sqlx::query(
-            "SELECT h.at, h.kind, a.display_name AS actor_name, h.person_id, p.display_name AS person_name, \
+            "SELECT h.id, h.at, h.kind, a.display_name AS actor_name, h.person_id, p.display_name AS person_name, \
                h.other_community_id, h.detail, h.team \
              FROM community_history h LEFT JOIN people a ON a.id = h.actor_id \
              LEFT JOIN people p ON p.id = h.person_id \
-             WHERE h.community_id = $1 ORDER BY h.at DESC, h.id DESC LIMIT $2",
+             WHERE h.community_id = $1 AND ($2 = 0 OR h.at < $3 OR (h.at = $3 AND h.id < $4)) \
+             ORDER BY h.at DESC, h.id DESC LIMIT $5",
         )
         .bind(community)
+        .bind(i64::from(before.is_some()))
+        .bind(before_at)
+        .bind(before_id)
         .bind(limit.clamp(1, 5000))
         .fetch_all(self.reader())
         .await?;
@@ -278,6 +296,7 @@ impl Store {
                 };
                 Some((|| {
                     Ok(HistoryEntry {
+                        id: row.try_get("id")?,
                         at: from_millis(row.try_get("at")?),
                         kind,
                         actor_name: row.try_get("actor_name")?,

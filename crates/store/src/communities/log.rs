@@ -9,6 +9,8 @@ use crate::{Store, StoreError, from_millis};
 /// One event of the activity log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedEvent {
+    /// Its place in the log.
+    pub id: i64,
     /// When.
     pub at: DateTime<Utc>,
     /// The METRICS.md kind.
@@ -28,18 +30,35 @@ impl Store {
         community: i64,
         limit: i64,
     ) -> Result<Vec<LoggedEvent>, StoreError> {
+        self.community_activity_before(community, None, limit).await
+    }
+
+    /// Like [`Store::community_activity`], continuing before the event at
+    /// (instant in milliseconds, id) `before`.
+    pub async fn community_activity_before(
+        &self,
+        community: i64,
+        before: Option<(i64, i64)>,
+        limit: i64,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let (at, id) = before.unwrap_or_default();
         let rows = sqlx::query(
-            "SELECT a.at, a.kind, a.actor_id, p.display_name AS actor_name, a.team \
+            "SELECT a.id, a.at, a.kind, a.actor_id, p.display_name AS actor_name, a.team \
              FROM activity a LEFT JOIN people p ON p.id = a.actor_id \
-             WHERE a.community_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2",
+             WHERE a.community_id = $1 AND ($2 = 0 OR a.at < $3 OR (a.at = $3 AND a.id < $4)) \
+             ORDER BY a.at DESC, a.id DESC LIMIT $5",
         )
         .bind(community)
+        .bind(i64::from(before.is_some()))
+        .bind(at)
+        .bind(id)
         .bind(limit.clamp(1, 5000))
         .fetch_all(self.reader())
         .await?;
         rows.iter()
             .map(|row| {
                 Ok(LoggedEvent {
+                    id: row.try_get("id")?,
                     at: from_millis(row.try_get("at")?),
                     kind: row.try_get("kind")?,
                     actor_id: row.try_get("actor_id")?,

@@ -32,6 +32,8 @@ pub struct MemberListing {
 /// One spell of membership, current or past.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MembershipSpell {
+    /// Its place in the history.
+    pub id: i64,
     /// Person id.
     pub person_id: i64,
     /// Name.
@@ -407,21 +409,39 @@ impl Store {
         community: i64,
         limit: i64,
     ) -> Result<Vec<MembershipSpell>, StoreError> {
+        self.membership_history_before(community, None, limit).await
+    }
+
+    /// Like [`Store::membership_history`], continuing before the spell that
+    /// began at (instant in milliseconds, id) `before`.
+    pub async fn membership_history_before(
+        &self,
+        community: i64,
+        before: Option<(i64, i64)>,
+        limit: i64,
+    ) -> Result<Vec<MembershipSpell>, StoreError> {
+        let (before_at, before_id) = before.unwrap_or_default();
         let rows = sqlx::query(
-            "SELECT m.person_id, p.display_name, m.role, m.joined_at, m.left_at, \
+            "SELECT m.id, m.person_id, p.display_name, m.role, m.joined_at, m.left_at, \
                (SELECT COUNT(*) FROM memberships e WHERE e.community_id = m.community_id \
                   AND e.person_id = m.person_id AND (e.joined_at < m.joined_at \
                   OR (e.joined_at = m.joined_at AND e.id < m.id))) AS earlier \
              FROM memberships m JOIN people p ON p.id = m.person_id \
-             WHERE m.community_id = $1 ORDER BY m.joined_at DESC, m.id DESC LIMIT $2",
+             WHERE m.community_id = $1 \
+               AND ($2 = 0 OR m.joined_at < $3 OR (m.joined_at = $3 AND m.id < $4)) \
+             ORDER BY m.joined_at DESC, m.id DESC LIMIT $5",
         )
         .bind(community)
+        .bind(i64::from(before.is_some()))
+        .bind(before_at)
+        .bind(before_id)
         .bind(limit.clamp(1, 5000))
         .fetch_all(self.reader())
         .await?;
         rows.iter()
             .map(|row| {
                 Ok(MembershipSpell {
+                    id: row.try_get("id")?,
                     person_id: row.try_get("person_id")?,
                     display_name: row.try_get("display_name")?,
                     role: role_of_text(&row.try_get::<String, _>("role")?)?,

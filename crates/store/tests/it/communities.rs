@@ -127,6 +127,24 @@ async fn join_leave_and_rejoin_keep_history_and_log_events_with_teams() {
         assert!(!bobs[1].rejoined && bobs[1].left_at == Some(t0() + Duration::days(2)));
         let log = s.community_activity(c, 50).await.unwrap();
         assert_eq!(kinds(&log), ["joined", "joined", "left", "joined"]);
+        // Paging back through the log, two at a time, meets every event once.
+        let first = s.community_activity_before(c, None, 2).await.unwrap();
+        let last = first.last().unwrap();
+        let rest = s
+            .community_activity_before(c, Some((store::millis(last.at), last.id)), 10)
+            .await
+            .unwrap();
+        assert_eq!(first.len() + rest.len(), log.len());
+        assert_eq!(rest, log[2..]);
+        let spells_page = s
+            .membership_history_before(c, Some((store::millis(bobs[0].joined_at), bobs[0].id)), 10)
+            .await
+            .unwrap();
+        assert!(
+            spells_page
+                .iter()
+                .all(|m| m.joined_at <= bobs[0].joined_at && m.id != bobs[0].id)
+        );
         let teams: Vec<_> = log.iter().rev().map(|e| e.team.as_deref()).collect();
         // The team at the moment of each event, not today's.
         assert_eq!(

@@ -13,8 +13,8 @@ use utoipa_axum::routes;
 use super::communities_access::{Seen, may_see};
 use super::communities_schema::{
     CommunityDetailOut, CommunityIn, CommunityLink, CommunityPageOut, CommunityPatchIn,
-    DirectoryParams, EventOut, HistoryOut, MergeIn, ParticipationOut, PersonRef, RevisionOut,
-    SplitIn,
+    DirectoryParams, EventsPageOut, HistoryOut, HistoryPageOut, MergeIn, PageParams,
+    ParticipationOut, PersonRef, RevisionOut, SplitIn,
 };
 use super::communities_stewardship as stewardship;
 use super::schema::CommunityOut;
@@ -80,6 +80,35 @@ pub async fn directory(
         None
     };
     Ok((items, next))
+}
+
+/// A history position (instant in milliseconds, id) from a client's cursor.
+pub fn position(cursor: Option<&str>) -> Result<Option<(i64, i64)>, WebError> {
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let (at, id) = cursor::decode(c)?;
+    let at = at.parse().map_err(|_| WebError::BadRequest {
+        status: StatusCode::BAD_REQUEST,
+        message: "cursor: not a cursor this server gave out; start again without it".into(),
+    })?;
+    Ok(Some((at, id)))
+}
+
+/// The cursor after the last of a page of `limit` + 1 rows, trimming the extra row.
+pub fn next_position<T>(
+    rows: &mut Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> (chrono::DateTime<chrono::Utc>, i64),
+) -> Option<String> {
+    if rows.len() as i64 <= limit {
+        return None;
+    }
+    rows.truncate(limit as usize);
+    rows.last().map(|r| {
+        let (at, id) = key(r);
+        cursor::encode(&(at.timestamp_millis().to_string(), id))
+    })
 }
 
 /// The community `id` as a link, if `viewer` may see it.
@@ -282,46 +311,61 @@ async fn revisions(
 
 /// The community's history: charter revisions, roles, requests, stage and lifecycle changes, newest first.
 #[utoipa::path(get, path = "/api/v1/communities/{slug}/history", tag = "communities",
-    params(("slug" = String, Path, description = "Community address")),
+    params(("slug" = String, Path, description = "Community address"), PageParams),
     responses(
-        (status = 200, body = [HistoryOut]),
+        (status = 200, body = HistoryPageOut),
+        (status = 400, description = "Bad cursor", body = ErrorBody),
         (status = 404, description = "No such community", body = ErrorBody),
+        (status = 422, description = "Bad limit", body = ErrorBody),
     ))]
 async fn history(
     State(state): State<AppState>,
     seen: Seen,
-) -> Result<Json<Vec<HistoryOut>>, ApiError> {
-    let mut out = Vec::new();
-    for h in state.store.history(seen.community.id, 500).await? {
+    ApiQuery(params): ApiQuery<PageParams>,
+) -> Result<Json<HistoryPageOut>, ApiError> {
+    let limit = page_size(params.limit)?;
+    let before = position(params.cursor.as_deref())?;
+    let mut rows = state
+        .store
+        .history_before(seen.community.id, before, limit + 1)
+        .await?;
+    let next_cursor = next_position(&mut rows, limit, |h| (h.at, h.id));
+    let mut items = Vec::with_capacity(rows.len());
+    for h in rows {
         let link = match h.other_community {
             Some(id) => link_if_visible(&state, id, seen.me()).await?,
             None => None,
         };
-        out.push(HistoryOut::of(h, link));
+        items.push(HistoryOut::of(h, link));
     }
-    Ok(Json(out))
+    Ok(Json(HistoryPageOut { items, next_cursor }))
 }
 
 /// The community's activity log (joins, leaves and contributions), newest first.
 #[utoipa::path(get, path = "/api/v1/communities/{slug}/activity", tag = "communities",
-    params(("slug" = String, Path, description = "Community address")),
+    params(("slug" = String, Path, description = "Community address"), PageParams),
     responses(
-        (status = 200, body = [EventOut]),
+        (status = 200, body = EventsPageOut),
+        (status = 400, description = "Bad cursor", body = ErrorBody),
         (status = 404, description = "No such community", body = ErrorBody),
+        (status = 422, description = "Bad limit", body = ErrorBody),
     ))]
 async fn activity(
     State(state): State<AppState>,
     seen: Seen,
-) -> Result<Json<Vec<EventOut>>, ApiError> {
-    Ok(Json(
-        state
-            .store
-            .community_activity(seen.community.id, 500)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    ApiQuery(params): ApiQuery<PageParams>,
+) -> Result<Json<EventsPageOut>, ApiError> {
+    let limit = page_size(params.limit)?;
+    let before = position(params.cursor.as_deref())?;
+    let mut rows = state
+        .store
+        .community_activity_before(seen.community.id, before, limit + 1)
+        .await?;
+    let next_cursor = next_position(&mut rows, limit, |e| (e.at, e.id));
+    Ok(Json(EventsPageOut {
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
 }
 
 /// Archive the community: read-only from now on, everything kept. Stewards only.

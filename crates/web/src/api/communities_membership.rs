@@ -9,12 +9,12 @@ use domain::community::MemberRole;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::communities::{detail, filter, page_size};
+use super::communities::{detail, filter, next_position, page_size, position};
 use super::communities_access::{Seen, may_see, require_writable};
 use super::communities_schema::{
     CommunityDetailOut, InvitationOut, InviteIn, InvitedOut, MemberOut, MemberRoleIn,
-    MembersPageOut, MembersParams, PendingOut, PersonCommunityOut, RequestIn, RequestedOut,
-    SpellOut,
+    MembersPageOut, MembersParams, PageParams, PendingOut, PersonCommunityOut, RequestIn,
+    RequestedOut, SpellsPageOut,
 };
 use super::communities_stewardship as stewardship;
 use crate::AppState;
@@ -141,24 +141,29 @@ pub async fn member_page(
 
 /// Every spell of membership, past and present (joined, left, rejoined), newest first.
 #[utoipa::path(get, path = "/api/v1/communities/{slug}/members/history", tag = "communities",
-    params(("slug" = String, Path, description = "Community address")),
+    params(("slug" = String, Path, description = "Community address"), PageParams),
     responses(
-        (status = 200, body = [SpellOut]),
+        (status = 200, body = SpellsPageOut),
+        (status = 400, description = "Bad cursor", body = ErrorBody),
         (status = 404, description = "No such community", body = ErrorBody),
+        (status = 422, description = "Bad limit", body = ErrorBody),
     ))]
 async fn membership_history(
     State(state): State<AppState>,
     seen: Seen,
-) -> Result<Json<Vec<SpellOut>>, ApiError> {
-    Ok(Json(
-        state
-            .store
-            .membership_history(seen.community.id, 1000)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    ApiQuery(params): ApiQuery<PageParams>,
+) -> Result<Json<SpellsPageOut>, ApiError> {
+    let limit = page_size(params.limit)?;
+    let before = position(params.cursor.as_deref())?;
+    let mut rows = state
+        .store
+        .membership_history_before(seen.community.id, before, limit + 1)
+        .await?;
+    let next_cursor = next_position(&mut rows, limit, |m| (m.joined_at, m.id));
+    Ok(Json(SpellsPageOut {
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
 }
 
 /// Give a member a role (steward, core or member). Stewards only; a community keeps a steward.

@@ -611,3 +611,40 @@ impl From<PersonCommunity> for PersonCommunityOut {
         }
     }
 }
+
+/// Paging through a history, newest first.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A page of the activity log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventsPageOut {
+    /// Events, newest first.
+    pub items: Vec<EventOut>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of a community's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryPageOut {
+    /// Entries, newest first.
+    pub items: Vec<HistoryOut>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of the membership history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpellsPageOut {
+    /// Spells, newest first.
+    pub items: Vec<SpellOut>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    pub next_cursor: Option<String>,
+}

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::apps;
-use crate::communities::browser;
+use crate::browser::browser;
 
 #[tokio::test]
 async fn stewards_answer_requests_invite_split_and_archive_by_forms() {

@@ -2,6 +2,7 @@
 //! configured) PostgreSQL.
 
 mod accounts_api;
+mod browser;
 mod communities;
 mod communities_stewards;
 mod health_board;

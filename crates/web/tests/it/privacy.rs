@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::communities::{Browser, browser};
+use crate::browser::{Browser, browser};
 use crate::{App, apps, client};
 
 /// Every route outside the API document (pages and operations endpoints),
