@@ -251,6 +251,17 @@ async fn the_api_covers_requests_invitations_roles_participation_and_the_lifecyc
             (s, v["error"]["field"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("type"))
         );
+        let (_, doc) = ada.api(&app, M::GET, "/api/v1/openapi.json", None).await;
+        let names: Vec<&str> = doc["paths"]["/api/v1/communities"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"type") && names.contains(&"mine"),
+            "{names:?}"
+        );
         let (s, _) = ada
             .api(&app, M::GET, "/api/v1/communities?stage=ripe", None)
             .await;
