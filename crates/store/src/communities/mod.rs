@@ -255,6 +255,13 @@ pub(crate) async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> 
 /// The community `id` as seen inside `tx`, refusing changes when it is
 /// archived or merged away.
 pub(crate) async fn writable(tx: &mut Tx, id: i64) -> Result<Community, StoreError> {
+    // Take the community's row lock first (PostgreSQL; SQLite has one writer),
+    // so changes to one community are serialised: two stewards leaving at
+    // once cannot both count the other as the one who stays.
+    sqlx::query("UPDATE communities SET updated_at = updated_at WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     let c = load(tx, id).await?;
     check_writable(&c)?;
     Ok(c)

@@ -632,3 +632,39 @@ async fn participation_counts_agree_with_the_domain_rule() {
         assert_eq!(by_rule(Participation::Peripheral), counts.peripheral);
     }
 }
+
+#[tokio::test]
+async fn two_stewards_leaving_at_once_leave_one_behind() {
+    for db in testing::all().await {
+        let s = &db.store;
+        let ada = person(s, "ada@x.org", "Ada").await;
+        let bob = person(s, "bob@x.org", "Bob").await;
+        for round in 0..5 {
+            let c = s
+                .create_community(
+                    &charter(&format!("guild-{round}"), Visibility::Open),
+                    ada,
+                    t0(),
+                )
+                .await
+                .unwrap();
+            s.join(c, bob, t0()).await.unwrap();
+            s.set_role(c, ada, bob, MemberRole::Steward, t0())
+                .await
+                .unwrap();
+            let (a, b) = tokio::join!(s.leave(c, ada, t0()), s.leave(c, bob, t0()));
+            assert_eq!(
+                [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+                1,
+                "round {round}: {a:?} {b:?}"
+            );
+            assert_eq!(
+                s.members(c, Some(MemberRole::Steward), None, 10)
+                    .await
+                    .unwrap()
+                    .len(),
+                1
+            );
+        }
+    }
+}
