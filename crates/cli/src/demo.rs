@@ -6,21 +6,35 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use clap::Args;
-use domain::SystemClock;
 use domain::community::{CommunityType, Orientation, Visibility};
 use domain::person::{OrgRole, ProfileDraft, parse_skills, split_list};
+use domain::{Clock, SystemClock};
 use store::communities::NewCommunity;
 use web::accounts::{self, SignUp};
 use web::{AppState, WebConfig};
 
 use crate::config::{Settings, open_store};
+use crate::demo_history;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "guildhall-demo";
 
+/// How many events of generated history the demo loads unless told otherwise.
+pub const DEFAULT_HISTORY: u64 = 20_000;
+
 /// Options of `demo`.
 #[derive(Debug, Args)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Events of generated history to load (communities of every shape); 0 for none.
+    #[arg(long, default_value_t = DEFAULT_HISTORY, value_name = "N")]
+    pub events: u64,
+    /// Also write the generated history as a JSON Lines activity log to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// Only write the JSON Lines file (with --out): leave the store alone.
+    #[arg(long, requires = "out")]
+    pub log_only: bool,
+}
 
 struct DemoPerson {
     name: &'static str,
@@ -331,17 +345,26 @@ fn email_of(name: &str) -> String {
 }
 
 /// Options-free entry point for `guildhall demo`.
-pub async fn run(settings: &Settings, _args: DemoArgs) -> anyhow::Result<()> {
+pub async fn run(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
+    if let Some(out) = &args.out {
+        let config = demo_history::config(args.events, SystemClock.now());
+        let written = demo_history::write_jsonl(&config, out)?;
+        println!("wrote {written} generated events to {}", out.display());
+        if args.log_only {
+            return Ok(());
+        }
+    }
     let store = open_store(settings).await?;
     let state = AppState::new(store.clone(), Arc::new(SystemClock), WebConfig::default());
-    let summary = load(&state).await;
+    let summary = load(&state, args.events).await;
     store.close().await;
     println!("{}", summary?);
     Ok(())
 }
 
-/// Loads the demo organisation into `state`'s store, skipping what is there.
-pub async fn load(state: &AppState) -> anyhow::Result<String> {
+/// Loads the demo organisation into `state`'s store, with `history` events of
+/// generated history, skipping what is there.
+pub async fn load(state: &AppState, history: u64) -> anyhow::Result<String> {
     let now = state.clock.now();
     let mut ids = Vec::with_capacity(PEOPLE.len());
     let mut added_people = 0;
@@ -414,9 +437,19 @@ pub async fn load(state: &AppState) -> anyhow::Result<String> {
         }
         added_communities += 1;
     }
+    let config = demo_history::config(history, now);
+    let history_added = demo_history::load(&state.store, &config, ids[0], now).await?;
+    let history_line = if history_added > 0 {
+        format!(
+            "; {history_added} events of generated history added (shapes: {})",
+            demo_history::shapes()
+        )
+    } else {
+        String::new()
+    };
     Ok(format!(
         "demo organisation: {added_people} people and {added_communities} communities added \
-         ({} people, {} communities in all); log in as {} with password {DEMO_PASSWORD}",
+         ({} people, {} communities in all){history_line}; log in as {} with password {DEMO_PASSWORD}",
         PEOPLE.len(),
         COMMUNITIES.len(),
         email_of(PEOPLE[0].name),

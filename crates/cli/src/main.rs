@@ -4,6 +4,7 @@
 mod admin;
 mod config;
 mod demo;
+mod demo_history;
 mod export;
 mod report;
 mod serve;

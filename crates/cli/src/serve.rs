@@ -76,7 +76,7 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
         },
     );
     if args.demo {
-        let summary = crate::demo::load(&state).await?;
+        let summary = crate::demo::load(&state, crate::demo::DEFAULT_HISTORY).await?;
         eprintln!("{summary}");
     }
     let listener = tokio::net::TcpListener::bind(addr)

@@ -60,6 +60,17 @@ pub async fn append(tx: &mut Tx, event: &NewEvent) -> Result<(), StoreError> {
     }
     let team = team_of(tx, event.actor_id).await?;
     let reply_to_team = team_of(tx, event.reply_to).await?;
+    append_recorded(tx, event, team.as_deref(), reply_to_team.as_deref()).await
+}
+
+/// Appends an event of history recorded elsewhere (an import, the demo's
+/// past), with the teams as they were then rather than as they are now.
+pub async fn append_recorded(
+    tx: &mut Tx,
+    event: &NewEvent,
+    team: Option<&str>,
+    reply_to_team: Option<&str>,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO activity (at, community_id, actor_id, kind, subject, reply_to, team, reply_to_team, \
          thread_type, response, value, review_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -79,6 +90,15 @@ pub async fn append(tx: &mut Tx, event: &NewEvent) -> Result<(), StoreError> {
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Whether any event in the log has a subject starting with `prefix`.
+pub async fn has_subject_prefix(store: &crate::Store, prefix: &str) -> Result<bool, StoreError> {
+    let found = sqlx::query("SELECT 1 AS yes FROM activity WHERE subject LIKE $1 LIMIT 1")
+        .bind(format!("{}%", prefix.replace(['%', '_', '\\'], "")))
+        .fetch_optional(store.reader())
+        .await?;
+    Ok(found.is_some())
 }
 
 /// An event as read back from the log, named for export.

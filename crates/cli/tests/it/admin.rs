@@ -88,14 +88,64 @@ fn create_user_promote_and_token() {
 }
 
 #[test]
+fn demo_history_is_generated_once_and_written_as_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("history.jsonl");
+    let first = ok(guildhall(dir.path())
+        .args(["demo", "--events", "3000", "--out"])
+        .arg(&file));
+    assert!(
+        first.contains("events of generated history added"),
+        "{first}"
+    );
+    let written = std::fs::read_to_string(&file).unwrap().lines().count();
+    // Small organisations get a floor of activity per community, so at least this many.
+    assert!(written >= 2_700, "{written} lines");
+    let again = ok(guildhall(dir.path()).args(["demo", "--events", "3000"]));
+    assert!(!again.contains("generated history added"), "{again}");
+    // The store's log now holds the history, and the report sees every shape's community.
+    let log = dir.path().join("store.jsonl");
+    ok(guildhall(dir.path())
+        .args(["export", "activity", "--out"])
+        .arg(&log));
+    let report = ok(guildhall(dir.path())
+        .args(["report", "--all", "--format", "json", "--log"])
+        .arg(&log));
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let slugs: Vec<_> = report["communities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["community"].as_str().unwrap().to_owned())
+        .collect();
+    for slug in [
+        "observability-guild",
+        "agile-coaching",
+        "engineering-managers",
+        "data-practice",
+    ] {
+        assert!(
+            slugs.iter().any(|s| s == slug),
+            "{slug} missing from {slugs:?}"
+        );
+    }
+    // --log-only writes the file and leaves the store alone.
+    let other = tempfile::tempdir().unwrap();
+    ok(guildhall(other.path())
+        .args(["demo", "--events", "500", "--log-only", "--out"])
+        .arg(other.path().join("x.jsonl")));
+    assert!(!other.path().join("guildhall-data").exists());
+}
+
+#[test]
 fn demo_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
-    let first = ok(guildhall(dir.path()).arg("demo"));
+    let first = ok(guildhall(dir.path()).args(["demo", "--events", "0"]));
     assert!(
         first.contains("16 people and 6 communities added"),
         "{first}"
     );
-    let second = ok(guildhall(dir.path()).arg("demo"));
+    let second = ok(guildhall(dir.path()).args(["demo", "--events", "0"]));
     assert!(
         second.contains("0 people and 0 communities added"),
         "{second}"
@@ -106,7 +156,7 @@ fn demo_is_idempotent() {
 #[test]
 fn export_writes_the_public_activity_log_that_report_reads() {
     let dir = tempfile::tempdir().unwrap();
-    ok(guildhall(dir.path()).arg("demo"));
+    ok(guildhall(dir.path()).args(["demo", "--events", "0"]));
     let log = ok(guildhall(dir.path()).args(["export", "activity"]));
     let lines: Vec<serde_json::Value> = log
         .lines()
