@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod health_view;
 pub mod pages;
+pub mod pulse_service;
 pub mod telemetry;
 pub mod vitality;
 

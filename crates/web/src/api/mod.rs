@@ -10,6 +10,7 @@ pub(crate) mod communities_schema;
 pub(crate) mod communities_stewardship;
 mod health;
 mod people;
+mod pulses;
 pub mod schema;
 mod tokens;
 
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
         .merge(health::router())
+        .merge(pulses::router())
         .merge(people::router())
         .merge(tokens::router())
         .merge(communities::router())

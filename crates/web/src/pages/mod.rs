@@ -9,6 +9,7 @@ mod communities_manage;
 mod health;
 mod home;
 mod people;
+mod pulses;
 mod tokens;
 
 use askama::Template;
@@ -118,6 +119,7 @@ pub fn router() -> Router<AppState> {
         .merge(communities_home::router())
         .merge(communities_manage::router())
         .merge(health::router())
+        .merge(pulses::router())
         .merge(tokens::router())
         .fallback(not_found)
 }

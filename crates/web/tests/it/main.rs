@@ -11,6 +11,7 @@ mod malformed;
 mod operations;
 mod pages;
 mod privacy;
+mod pulses;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
