@@ -57,10 +57,31 @@ impl<'a> Cursor<'a> {
         format!("{what} at column {}", self.at + 1)
     }
 
+    /// Moves to the next `"`, `\\` or control byte, eight bytes at a time.
+    fn skip_plain(&mut self) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+        while let Some(chunk) = self.bytes.get(self.at..self.at + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            let quote = zero_byte(w ^ (ONES * u64::from(b'"')));
+            let backslash = zero_byte(w ^ (ONES * u64::from(b'\\')));
+            let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+            let found = quote | backslash | control;
+            if found != 0 {
+                // The lowest flagged byte is exact (borrows only run upwards).
+                self.at += (found.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.at += 8;
+        }
+    }
+
     /// A string; the cursor is on its opening quote.
     fn string(&mut self) -> Scan<Cow<'a, str>> {
         self.at += 1;
         let start = self.at;
+        self.skip_plain();
         loop {
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
@@ -335,6 +356,18 @@ mod tests {
         assert_eq!(line.actor.as_deref(), Some("a\"bé😀"));
         assert_eq!(line.value, Some(3));
         assert_eq!(line.team, None);
+    }
+
+    #[test]
+    fn long_strings_with_late_escapes_and_multibyte_text() {
+        let line = scan_line("{\"actor\":\"ééééééééééabcdefghijklmnop\\\"q\"}".as_bytes()).unwrap();
+        assert_eq!(line.actor.as_deref(), Some("ééééééééééabcdefghijklmnop\"q"));
+        let line = scan_line(br#"{"actor":"abcdefghijklmnopqrstuvwxyz0123456789"}"#).unwrap();
+        assert!(matches!(
+            line.actor,
+            Some(Cow::Borrowed("abcdefghijklmnopqrstuvwxyz0123456789"))
+        ));
+        assert!(scan_line(b"{\"actor\":\"abcdefghijkl\x1fmnop\"}").is_err());
     }
 
     #[test]
