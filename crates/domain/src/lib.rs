@@ -5,6 +5,7 @@
 pub mod charter;
 pub mod clock;
 pub mod community;
+pub mod gathering;
 pub mod invalid;
 pub mod membership;
 pub mod person;
