@@ -23,6 +23,16 @@ pub const MAX_EXAMINED: usize = 100_000;
 pub const MAX_DURATION_HOURS: i64 = 14 * 24;
 /// Earliest and latest years a series may start in.
 pub const START_YEARS: std::ops::RangeInclusive<i32> = 1970..=2200;
+/// Expansion never looks at or past the start of this year, so a rare rule
+/// over an endless range cannot walk through millennia.
+pub const HORIZON_YEAR: i32 = 2300;
+
+/// The first instant expansion does not look at.
+pub fn horizon() -> DateTime<Utc> {
+    chrono::NaiveDate::from_ymd_opt(HORIZON_YEAR, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map_or(DateTime::<Utc>::MAX_UTC, |t| t.and_utc())
+}
 
 /// A change to one occurrence's time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,11 +192,13 @@ impl Series {
         &self.moved
     }
 
-    /// The occurrences starting in `[from, to)`, edits applied.
+    /// The occurrences starting in `[from, to)`, edits applied; nothing at
+    /// or after the [`horizon`] is looked at.
     pub fn expand(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Expansion, Invalid> {
         if to <= from {
             return Err(Invalid::new("to", "must be later than from"));
         }
+        let to = to.min(horizon());
         let (natural, mut truncated) = self.scheduled_between(from, to);
         let mut occurrences: Vec<Occurrence> = natural
             .iter()
@@ -344,6 +356,7 @@ impl Series {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> (Vec<DateTime<Utc>>, bool) {
+        let to = to.min(horizon());
         let mut found = Vec::new();
         for (examined, instant) in self.schedule().into_iter().enumerate() {
             if examined >= MAX_EXAMINED {

@@ -274,6 +274,26 @@ fn a_rule_that_never_fires_is_refused_quickly() {
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
 
+#[test]
+fn a_rare_rule_over_an_endless_range_stays_quick() {
+    let started = std::time::Instant::now();
+    let s = series(
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29",
+        chrono_tz::UTC,
+        local(2028, 2, 29, 9, 0),
+    );
+    let end = DateTime::<Utc>::MAX_UTC;
+    let got = s.expand(utc(2100, 1, 1, 0, 0), end).unwrap();
+    assert!(got.occurrences.len() < 60, "{}", got.occurrences.len());
+    // Each 29 February from 2104 to 2296 (2200 is no leap year), no further.
+    assert_eq!(got.occurrences.len(), 48);
+    assert!(got.occurrences.iter().all(|o| o.start < horizon()));
+    assert!(!got.truncated);
+    let beyond = s.expand(horizon(), end).unwrap();
+    assert!(beyond.occurrences.is_empty());
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
 const ZONES: [Tz; 6] = [
     chrono_tz::Europe::Berlin,
     chrono_tz::America::New_York,
