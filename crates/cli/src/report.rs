@@ -110,6 +110,10 @@ pub fn write_report(
         .with_context(|| format!("reading {}", path.display()))?;
     let mut write_failed = None;
     let read = parallel::read_bytes(&bytes, strictness, |e| {
+        // In strict mode the error that stops the read is reported once, by the caller.
+        if strictness == Strictness::Strict {
+            return;
+        }
         if let Err(err) = writeln!(problems, "{}: {e}", path.display()) {
             write_failed.get_or_insert(err);
         }
