@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::invalid::Invalid;
@@ -166,6 +166,57 @@ pub fn suggest_rotation<P: Clone>(
     }
     let rotation = best.map(|(_, _, r)| r).unwrap_or_else(|| vec![0]);
     Ok(assessment(members, &table, rotation))
+}
+
+/// The burden before and after: the series' current time (`current`, an
+/// index into `slots`) held fixed, and the suggested rotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison<P> {
+    /// Every occurrence at the current time.
+    pub fixed: Assessment<P>,
+    /// The suggested rotation of start times.
+    pub suggested: Assessment<P>,
+}
+
+/// Compares keeping the current start time with the suggested rotation.
+pub fn compare<P: Clone>(
+    members: &[Member<P>],
+    slots: &[DateTime<Utc>],
+    duration: TimeDelta,
+    current: usize,
+) -> Result<Comparison<P>, Invalid> {
+    Ok(Comparison {
+        fixed: assess(members, slots, duration, &[current])?,
+        suggested: suggest_rotation(members, slots, duration)?,
+    })
+}
+
+/// Candidate slots for a series in `zone`: each local time of day in
+/// `times` on the local date `day`, as instants. A time the clocks skip that
+/// day is refused.
+pub fn slots_on(
+    zone: Tz,
+    day: NaiveDate,
+    times: &[NaiveTime],
+) -> Result<Vec<DateTime<Utc>>, Invalid> {
+    times
+        .iter()
+        .map(|&time| {
+            zone.from_local_datetime(&day.and_time(time))
+                .earliest()
+                .map(|at| at.with_timezone(&Utc))
+                .ok_or_else(|| {
+                    Invalid::new(
+                        "slots",
+                        format!(
+                            "{} does not exist on {day} in {}",
+                            time.format("%H:%M"),
+                            zone.name()
+                        ),
+                    )
+                })
+        })
+        .collect()
 }
 
 fn check(slots: &[DateTime<Utc>], duration: TimeDelta) -> Result<(), Invalid> {

@@ -1,7 +1,7 @@
 //! Tests of time-zone fairness, beside [`super`].
 
 use super::*;
-use chrono::{NaiveTime, TimeZone};
+use chrono::{NaiveDate, NaiveTime, TimeZone};
 use proptest::prelude::*;
 
 fn hours(start: u32, end: u32) -> WorkingHours {
@@ -90,6 +90,37 @@ fn alternating_slots_halves_the_worst_burden() {
 }
 
 #[test]
+fn comparison_shows_before_and_after() {
+    let c = compare(&team(), &two_slots(), TimeDelta::hours(1), 0).unwrap();
+    assert_eq!(c.fixed.rotation, vec![0]);
+    assert_eq!(c.fixed.worst, 60 * CYCLE);
+    assert_eq!(c.suggested.worst, 30 * CYCLE);
+    assert_eq!(c.fixed.zones.len(), c.suggested.zones.len());
+    let err = compare(&team(), &two_slots(), TimeDelta::hours(1), 2).unwrap_err();
+    assert_eq!(err.field, "rotation");
+}
+
+#[test]
+fn slots_are_made_from_local_times_in_the_series_zone() {
+    let berlin = chrono_tz::Europe::Berlin;
+    let t = |h| NaiveTime::from_hms_opt(h, 30, 0).unwrap();
+    let summer = NaiveDate::from_ymd_opt(2026, 7, 7).unwrap();
+    let got = slots_on(berlin, summer, &[t(9), t(17)]).unwrap();
+    assert_eq!(
+        got,
+        vec![
+            Utc.with_ymd_and_hms(2026, 7, 7, 7, 30, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 7, 7, 15, 30, 0).unwrap(),
+        ]
+    );
+    let change = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+    assert_eq!(
+        slots_on(berlin, change, &[t(2)]).unwrap_err().field,
+        "slots"
+    );
+}
+
+#[test]
 fn a_slot_that_suits_everyone_is_kept_alone() {
     let berlin_and_london = vec![
         member("ada", chrono_tz::Europe::London),
@@ -168,8 +199,9 @@ proptest! {
         let duration = TimeDelta::minutes(minutes);
         let best = suggest_rotation(&members, &slots, duration).unwrap();
         // The series' current time is the first candidate.
-        let current = assess(&members, &slots, duration, &[0]).unwrap();
-        prop_assert!(best.worst <= current.worst);
+        let current = compare(&members, &slots, duration, 0).unwrap();
+        prop_assert!(current.suggested.worst <= current.fixed.worst);
+        prop_assert_eq!(&current.suggested, &best);
         for i in 0..slots.len() {
             let fixed = assess(&members, &slots, duration, &[i]).unwrap();
             prop_assert!(best.worst <= fixed.worst);
