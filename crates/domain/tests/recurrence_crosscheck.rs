@@ -143,6 +143,15 @@ const CASES: &[Case] = &[
         cancel: &[],
     },
     Case {
+        name: "sydney-last-day-of-the-month-across-april-and-october",
+        rule: "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=14",
+        zone: "Australia/Sydney",
+        start: "2026-01-31T18:00:00",
+        from: "2026-01-01T00:00:00Z",
+        to: "2028-01-01T00:00:00Z",
+        cancel: &[9],
+    },
+    Case {
         name: "london-last-sunday-of-march-yearly",
         rule: "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
         zone: "Europe/London",
