@@ -30,6 +30,15 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// `Ok` when a statement changed at least one row, else [`StoreError::NotFound`].
+pub(crate) fn found(done: sqlx::any::AnyQueryResult) -> Result<(), StoreError> {
+    if done.rows_affected() == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 impl StoreError {
     /// Turns a unique violation into a [`StoreError::Conflict`] on `field`.
     pub(crate) fn unique(

@@ -192,10 +192,7 @@ impl Store {
                 .bind(id)
                 .execute(&self.write)
                 .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        crate::error::found(done)
     }
 
     /// Flags person `id` as a bot or system account (or clears the flag): their
@@ -207,10 +204,7 @@ impl Store {
             .bind(id)
             .execute(&self.write)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        crate::error::found(done)
     }
 
     /// Whether person `id` is flagged as a bot or system account.
@@ -235,10 +229,7 @@ impl Store {
             .bind(email)
             .execute(&self.write)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        crate::error::found(done)
     }
 
     /// The person with `id` and every list of their profile.
@@ -465,9 +456,7 @@ pub async fn write_profile(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
+    crate::error::found(done)?;
     sqlx::query("DELETE FROM person_skills WHERE person_id = $1")
         .bind(id)
         .execute(&mut **tx)

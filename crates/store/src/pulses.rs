@@ -84,10 +84,7 @@ impl Store {
                 .bind(id)
                 .execute(&self.write)
                 .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        crate::error::found(done)
     }
 
     /// Pulse `id`.

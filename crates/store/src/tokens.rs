@@ -113,9 +113,6 @@ impl Store {
         .bind(person_id)
         .execute(&self.write)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        crate::error::found(done)
     }
 }
