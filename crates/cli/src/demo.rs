@@ -441,7 +441,8 @@ pub async fn load(state: &AppState, history: u64) -> anyhow::Result<String> {
     let history_added = demo_history::load(&state.store, &config, ids[0], now).await?;
     let history_line = if history_added > 0 {
         format!(
-            "; {history_added} events of generated history added (shapes: {})",
+            "; {history_added} events of generated history added over {} communities (shapes: {})",
+            config.communities,
             demo_history::shapes()
         )
     } else {
@@ -449,7 +450,7 @@ pub async fn load(state: &AppState, history: u64) -> anyhow::Result<String> {
     };
     Ok(format!(
         "demo organisation: {added_people} people and {added_communities} communities added \
-         ({} people, {} communities in all){history_line}; log in as {} with password {DEMO_PASSWORD}",
+         ({} named people and {} chartered communities in all){history_line}; log in as {} with password {DEMO_PASSWORD}",
         PEOPLE.len(),
         COMMUNITIES.len(),
         email_of(PEOPLE[0].name),
