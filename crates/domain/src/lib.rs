@@ -8,6 +8,7 @@ pub mod community;
 pub mod gathering;
 pub mod invalid;
 pub mod membership;
+pub mod overlap;
 pub mod person;
 pub mod pulse;
 

@@ -3,6 +3,7 @@
 //! product each diagnosis can be acted on.
 
 use chrono::{DateTime, Utc};
+use domain::overlap;
 use health::report::ScopeReport;
 
 use crate::AppState;
@@ -38,6 +39,9 @@ pub struct PortfolioRow {
     pub private: bool,
     /// The report, if the community has any activity yet.
     pub report: Option<ScopeReport>,
+    /// Communities (of those the viewer sees) whose domain overlaps this one's:
+    /// (slug, name, the words they share).
+    pub overlaps: Vec<(String, String, Vec<String>)>,
 }
 
 /// The portfolio rows `viewer` may see: open communities and their own private ones.
@@ -47,15 +51,32 @@ pub async fn portfolio_rows(
     viewer: i64,
 ) -> Result<Vec<PortfolioRow>, WebError> {
     let visible = state.store.visible_communities(Some(viewer)).await?;
-    Ok(visible
+    let documents: Vec<String> = visible
+        .iter()
+        .map(|c| format!("{}: {}", c.name, c.domain_question))
+        .collect();
+    let mut rows: Vec<PortfolioRow> = visible
         .into_iter()
         .map(|c| PortfolioRow {
             report: community_report(snap, &c.slug).cloned(),
             private: c.visibility == "private",
             slug: c.slug,
             name: c.name,
+            overlaps: Vec::new(),
         })
-        .collect())
+        .collect();
+    // Merge candidates, only among communities this viewer may see.
+    for o in overlap::overlaps(&documents, overlap::OVERLAP_THRESHOLD) {
+        let shared: Vec<String> = o.shared.into_iter().take(5).collect();
+        let (a, b) = (&rows[o.a], &rows[o.b]);
+        let (to_b, to_a) = (
+            (b.slug.clone(), b.name.clone(), shared.clone()),
+            (a.slug.clone(), a.name.clone(), shared),
+        );
+        rows[o.a].overlaps.push(to_b);
+        rows[o.b].overlaps.push(to_a);
+    }
+    Ok(rows)
 }
 
 /// Where in Guildhall a diagnosis can be acted on, for the community `slug`.

@@ -45,6 +45,17 @@ pub struct PortfolioEntry {
     pub weekly_active_members: Vec<u64>,
     /// Names of the diagnoses that hold.
     pub flags: Vec<String>,
+    /// Communities you can see whose domain overlaps this one's: merge candidates.
+    pub overlaps: Vec<OverlapOut>,
+}
+
+/// A community whose domain overlaps another's.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverlapOut {
+    /// Its address.
+    pub slug: String,
+    /// The words both domains use, most telling first.
+    pub shared: Vec<String>,
 }
 
 /// The portfolio.
@@ -118,6 +129,11 @@ async fn portfolio(
                     .as_ref()
                     .map(|r| r.diagnoses.iter().map(|d| d.name.to_owned()).collect())
                     .unwrap_or_default(),
+                overlaps: row
+                    .overlaps
+                    .into_iter()
+                    .map(|(slug, _, shared)| OverlapOut { slug, shared })
+                    .collect(),
                 slug: row.slug,
                 name: row.name,
                 private: row.private,

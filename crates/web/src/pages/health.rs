@@ -230,6 +230,7 @@ struct PortfolioLine {
     score: String,
     spark: String,
     flags: Vec<String>,
+    overlaps: Vec<(String, String, Vec<String>)>,
 }
 
 #[derive(Template)]
@@ -259,6 +260,7 @@ fn line(row: PortfolioRow) -> PortfolioLine {
                 slug: row.slug,
                 name: row.name,
                 private: row.private,
+                overlaps: row.overlaps,
             }
         }
         None => PortfolioLine {
@@ -269,6 +271,7 @@ fn line(row: PortfolioRow) -> PortfolioLine {
             slug: row.slug,
             name: row.name,
             private: row.private,
+            overlaps: row.overlaps,
         },
     }
 }

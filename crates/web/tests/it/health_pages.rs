@@ -212,3 +212,84 @@ async fn the_health_page_renders_the_report_with_charts_and_diagnoses() {
         assert_eq!(json["report"]["window"]["days"], 28);
     }
 }
+
+#[tokio::test]
+async fn the_portfolio_names_overlapping_domains_among_visible_communities() {
+    for app in apps().await {
+        let ada = app.sign_up("ada@example.org", "Ada").await;
+        let bob = app.sign_up("bob@example.org", "Bob").await;
+        let ada_id = id_of(&app, &ada).await;
+        let s = &app.db.store;
+        let make = |slug: &'static str, question: &'static str, visibility| {
+            let mut c = charter(slug, visibility);
+            c.domain_question = question.into();
+            c
+        };
+        let at = app.clock.now() - Duration::days(10);
+        for c in [
+            make(
+                "observability",
+                "How do we see what our production systems are doing?",
+                Visibility::Open,
+            ),
+            make(
+                "monitoring-circle",
+                "How do we see what production systems are doing, early?",
+                Visibility::Open,
+            ),
+            make(
+                "front-end-craft",
+                "What makes a web interface fast and accessible?",
+                Visibility::Open,
+            ),
+            make(
+                "secret-ops",
+                "How do we see what production systems are doing at night?",
+                Visibility::Private,
+            ),
+        ] {
+            s.create_community(&c, ada_id, at).await.unwrap();
+        }
+        app.state
+            .health
+            .refresh(s, app.clock.now(), false)
+            .await
+            .unwrap();
+        let (_, json) = app.get_json("/api/v1/portfolio", &bob).await;
+        let entries = json["communities"].as_array().unwrap();
+        let overlaps_of = |slug: &str| -> Vec<String> {
+            entries.iter().find(|e| e["slug"] == slug).unwrap()["overlaps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["slug"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            overlaps_of("observability"),
+            ["monitoring-circle"],
+            "the private one stays unnamed for Bob"
+        );
+        assert_eq!(overlaps_of("monitoring-circle"), ["observability"]);
+        assert!(overlaps_of("front-end-craft").is_empty());
+        let (_, html) = page(&app, "/portfolio", &bob).await;
+        assert!(
+            html.contains("Overlapping domain with") && !html.contains("secret"),
+            "{html}"
+        );
+        let (_, json) = app.get_json("/api/v1/portfolio", &ada).await;
+        let ada_sees = json["communities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["slug"] == "observability")
+            .unwrap()["overlaps"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(
+            ada_sees, 2,
+            "a member of the private one sees both overlaps"
+        );
+    }
+}
