@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use domain::person::OrgRole;
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, CsrfForm, render};
 use crate::AppState;
 use crate::accounts::{self, NewSession, SignUp};
 use crate::auth::{SESSION_COOKIE, Visitor, set_cookie};
@@ -56,12 +56,6 @@ struct LogInForm {
     email: String,
     #[serde(default)]
     password: String,
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 fn signed_in(state: &AppState, session: &NewSession) -> Response {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use store::communities::{Community, LoggedEvent, MembershipSpell};
 
 use super::communities::{CharterForm, FormPage, shown_in_form};
-use super::{Chrome, render};
+use super::{Chrome, CsrfForm, render};
 use crate::AppState;
 use crate::api::communities::{detail, link_if_visible};
 use crate::api::communities_access::{Seen, require_writable};
@@ -46,12 +46,6 @@ struct HomePage {
 #[derive(Debug, Deserialize)]
 struct HomeQuery {
     cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn home_page(

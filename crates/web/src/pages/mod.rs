@@ -59,6 +59,13 @@ impl Chrome {
     }
 }
 
+/// A form that carries only its CSRF token (log out, revoke, join, ...).
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct CsrfForm {
+    #[serde(default)]
+    pub(super) csrf: String,
+}
+
 /// Renders a template into an HTML response.
 pub fn render(template: &impl Template) -> Result<Html<String>, PageError> {
     Ok(Html(template.render()?))

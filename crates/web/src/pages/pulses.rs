@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, CsrfForm, render};
 use crate::AppState;
 use crate::api::communities_access::Seen;
 use crate::error::{PageError, WebError};
@@ -45,12 +45,6 @@ struct AnswerForm {
     value: String,
     #[serde(default)]
     comment: String,
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn page(

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use store::tokens::TokenInfo;
 
-use super::{Chrome, render};
+use super::{Chrome, CsrfForm, render};
 use crate::AppState;
 use crate::accounts;
 use crate::auth::PageMember;
@@ -31,12 +31,6 @@ struct NewTokenForm {
     csrf: String,
     #[serde(default)]
     name: String,
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn page(
