@@ -11,6 +11,7 @@ pub mod membership;
 pub mod overlap;
 pub mod person;
 pub mod pulse;
+pub mod thread;
 
 pub use clock::{Clock, SettableClock, SystemClock};
 pub use invalid::Invalid;

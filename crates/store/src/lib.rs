@@ -16,6 +16,7 @@ pub mod people;
 pub mod pulses;
 pub mod sessions;
 pub mod testing;
+pub mod threads;
 mod time;
 pub mod tokens;
 

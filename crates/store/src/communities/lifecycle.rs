@@ -148,6 +148,7 @@ impl Store {
             "activity",
             "membership_requests",
             "community_history",
+            "threads",
         ] {
             // The table names are our own constants.
             sqlx::query(&format!(

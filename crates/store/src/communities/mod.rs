@@ -115,6 +115,8 @@ pub struct Community {
     pub split_from: Option<i64>,
     /// Current members.
     pub members: i64,
+    /// Whether members may ask questions without showing their name.
+    pub anonymous_questions: bool,
 }
 
 impl Community {
@@ -144,7 +146,7 @@ pub struct CommunityFilter {
 const COMMUNITY_COLUMNS: &str = "c.id, c.slug, c.name, c.domain_question, c.in_scope, c.out_of_scope, \
      c.purpose, c.org_goal, c.community_type, c.orientation, c.visibility, c.sponsor, c.stage, \
      c.created_by, c.created_at, c.updated_at, c.archived_at, c.merged_into, c.split_from, \
-     (SELECT COUNT(*) FROM memberships m WHERE m.community_id = c.id AND m.left_at IS NULL) AS members";
+     c.anonymous_questions, (SELECT COUNT(*) FROM memberships m WHERE m.community_id = c.id AND m.left_at IS NULL) AS members";
 
 /// SQL true when person `$1` is a current member of community `c`.
 const VIEWER_IS_MEMBER: &str = "EXISTS (SELECT 1 FROM memberships vm \
@@ -190,6 +192,7 @@ fn community_from_row(row: &AnyRow) -> Result<Community, StoreError> {
         merged_into: row.try_get("merged_into")?,
         split_from: row.try_get("split_from")?,
         members: row.try_get("members")?,
+        anonymous_questions: row.try_get::<i64, _>("anonymous_questions")? != 0,
     })
 }
 

@@ -6,6 +6,7 @@ mod bots;
 mod communities;
 mod people;
 mod pulses;
+mod threads;
 
 use chrono::{DateTime, TimeZone, Utc};
 use domain::person::OrgRole;
