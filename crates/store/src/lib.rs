@@ -11,6 +11,7 @@
 pub mod activity;
 pub mod communities;
 mod error;
+pub mod gatherings;
 pub mod login_limit;
 pub mod people;
 pub mod pulses;

@@ -1,11 +1,13 @@
 //! Gatherings: the rhythm of a community of practice. A gathering has a
 //! format (a call, a deep dive, ...); a series repeats it by an RFC 5545 rule
 //! in its own time zone ([`series`]); facilitation can rotate among volunteers
-//! ([`facilitation`]); and start times can rotate so that no member carries all
-//! the out-of-hours burden ([`fairness`]).
+//! ([`facilitation`]); start times can rotate so that no member carries all
+//! the out-of-hours burden ([`fairness`]); and [`plan`] checks what people
+//! ask for (a series, an RSVP, an occurrence's name) and seats them.
 
 pub mod facilitation;
 pub mod fairness;
+pub mod plan;
 pub mod rule;
 pub mod series;
 

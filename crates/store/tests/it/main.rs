@@ -4,6 +4,7 @@
 mod accounts;
 mod bots;
 mod communities;
+mod gatherings;
 mod people;
 mod pulses;
 mod threads;
