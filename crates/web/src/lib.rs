@@ -11,8 +11,10 @@ pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod health_view;
+pub mod markdown;
 pub mod pages;
 pub mod pulse_service;
+pub mod shared_space;
 pub mod telemetry;
 pub mod vitality;
 

@@ -12,6 +12,8 @@ mod health;
 mod people;
 mod pulses;
 pub mod schema;
+mod threads;
+pub(crate) mod threads_schema;
 mod tokens;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -32,6 +34,7 @@ use crate::AppState;
         (name = "people", description = "The people directory and teams"),
         (name = "tokens", description = "Personal access tokens"),
         (name = "communities", description = "Communities of practice"),
+        (name = "shared space", description = "Threads, questions and answers, anonymous questions, reactions, kudos, notifications and search"),
         (name = "health", description = "Community health: figures, vitality, stage, diagnoses, the portfolio"),
     )
 )]
@@ -59,4 +62,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tokens::router())
         .merge(communities::router())
         .merge(communities_membership::router())
+        .merge(threads::router())
 }
