@@ -12,6 +12,7 @@ mod operations;
 mod pages;
 mod privacy;
 mod pulses;
+mod threads_api;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
