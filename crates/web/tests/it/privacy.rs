@@ -69,6 +69,7 @@ const MARKERS: &[&str] = &[
     "Buried Roots",
     "secret-sapling",
     "Quiet Seedlings",
+    "whispered-question",
 ];
 
 /// The paths given to `.route(...)` in every source file under `dir`
@@ -130,6 +131,9 @@ struct World {
     bob: Browser,
     request: i64,
     invitation: i64,
+    /// A question in the private community, and a reply to it.
+    thread: i64,
+    reply: i64,
 }
 
 async fn world(app: &App) -> World {
@@ -221,11 +225,33 @@ async fn world(app: &App) -> World {
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let invitation = v["id"].as_i64().unwrap();
+    let (s, v) = ada
+        .api(
+            app,
+            Method::POST,
+            "/api/v1/communities/secret-circle/threads",
+            Some(json!({"type": "question", "title": "A whispered-question", "body": "whispered-question body",
+                "tags": ["whispered-question"]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let thread = v["id"].as_i64().unwrap();
+    let (s, v) = ada
+        .api(
+            app,
+            Method::POST,
+            &format!("/api/v1/threads/{thread}/replies"),
+            Some(json!({"body": "a whispered-question answer"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
     World {
         ada,
         bob,
         request,
         invitation,
+        thread,
+        reply: v["id"].as_i64().unwrap(),
     }
 }
 
@@ -233,6 +259,19 @@ async fn world(app: &App) -> World {
 fn body_for(path: &str, bob: i64) -> Value {
     let charter = json!({"name": "Anything", "domain_question": "Why?", "type": "cross_cutting",
         "orientation": "knowledge_weaving"});
+    match path {
+        "/api/v1/communities/{slug}/threads" => {
+            return json!({"type": "discussion", "title": "Anything", "body": "Why?"});
+        }
+        "/api/v1/threads/{id}" => return json!({"title": "Anything", "body": "Why?"}),
+        "/api/v1/replies/{id}" | "/api/v1/threads/{id}/replies" => return json!({"body": "Why?"}),
+        "/api/v1/threads/{id}/accept" => return json!({"reply_id": 1}),
+        "/api/v1/threads/{id}/reactions" => return json!({"reaction": "helpful"}),
+        "/api/v1/communities/{slug}/space-settings" => {
+            return json!({"anonymous_questions": true});
+        }
+        _ => {}
+    }
     match path.rsplit('/').next().unwrap_or_default() {
         "merge" => json!({"into": "commons-garden"}),
         "split" | "communities" => charter,
@@ -288,14 +327,20 @@ async fn a_private_community_leaks_nowhere_in_the_api() {
                 w.invitation
             } else if path.starts_with("/api/v1/people/") {
                 w.ada.id
+            } else if path.starts_with("/api/v1/threads/") {
+                w.thread
+            } else if path.starts_with("/api/v1/replies/") {
+                w.reply
             } else {
                 999_999
             };
+            let in_thread =
+                path.starts_with("/api/v1/threads/") || path.starts_with("/api/v1/replies/");
             let body = || Some(body_for(path, w.bob.id));
             let url = fill(path, "secret-circle", real_id, w.ada.id);
             let (status, answer) = w.bob.api(&app, method.clone(), &url, body()).await;
             assert_clean(&format!("{method} {url}"), &answer.to_string());
-            if in_community || path.starts_with("/api/v1/invitations/") {
+            if in_community || in_thread || path.starts_with("/api/v1/invitations/") {
                 scoped += 1;
                 let missing = fill(path, "no-such-place", 999_999, w.ada.id);
                 let (m_status, m_answer) = w.bob.api(&app, method.clone(), &missing, body()).await;
@@ -337,7 +382,7 @@ async fn a_private_community_leaks_nowhere_in_the_api() {
                 }
             }
             // The member sees what the outsider does not: the test is not vacuous.
-            if in_community && method == Method::GET {
+            if (in_community || in_thread) && method == Method::GET {
                 let (s, _) = w.ada.api(&app, Method::GET, &url, None).await;
                 assert_eq!(s, StatusCode::OK, "Ada GET {url}");
             }
