@@ -554,40 +554,53 @@ impl Store {
         self.with_tags(mine).await
     }
 
-    /// Hides (or shows again) thread `id`: its posts leave the index and
-    /// pages show that it was hidden. Who wrote it is never consulted.
-    pub async fn hide_thread(
+    /// Hides (or shows again) a post: the opening post of `thread` (`reply`
+    /// `None`; the whole thread) or one reply. Its text leaves the index and
+    /// pages say it was hidden. Who wrote it is never consulted.
+    pub async fn hide_post(
         &self,
-        id: i64,
+        (thread, reply): (i64, Option<i64>),
         hidden: bool,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let thread = load(&mut tx, id).await?;
-        sqlx::query("UPDATE threads SET hidden_at = $1 WHERE id = $2")
+        let t = load(&mut tx, thread).await?;
+        let (title, tags, body) = match reply {
+            None => {
+                let tags = sqlx::query(
+                    "SELECT tag FROM thread_tags WHERE thread_id = $1 ORDER BY position",
+                )
+                .bind(thread)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get("tag"))
+                .collect::<Result<Vec<String>, _>>()?;
+                (Some(t.title), tags, t.body)
+            }
+            Some(r) => {
+                let reply = replies::load_reply(&mut tx, r).await?;
+                if reply.thread_id != thread {
+                    return Err(StoreError::NotFound);
+                }
+                (None, Vec::new(), reply.body)
+            }
+        };
+        let table = if reply.is_some() {
+            "replies"
+        } else {
+            "threads"
+        };
+        // The table name is one of our two constants.
+        sqlx::query(&format!("UPDATE {table} SET hidden_at = $1 WHERE id = $2"))
             .bind(hidden.then_some(millis(at)))
-            .bind(id)
+            .bind(reply.unwrap_or(thread))
             .execute(&mut *tx)
             .await?;
         if hidden {
-            search::unindex(&mut tx, (id, None)).await?;
+            search::unindex(&mut tx, (thread, reply)).await?;
         } else {
-            let tags =
-                sqlx::query("SELECT tag FROM thread_tags WHERE thread_id = $1 ORDER BY position")
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .iter()
-                    .map(|r| r.try_get("tag"))
-                    .collect::<Result<Vec<String>, _>>()?;
-            search::index(
-                &mut tx,
-                (id, None),
-                Some(&thread.title),
-                &tags,
-                &thread.body,
-            )
-            .await?;
+            search::index(&mut tx, (thread, reply), title.as_deref(), &tags, &body).await?;
         }
         tx.commit().await?;
         Ok(())

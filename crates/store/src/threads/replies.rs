@@ -72,7 +72,7 @@ fn reply_from(row: &AnyRow) -> Result<Reply, StoreError> {
     })
 }
 
-async fn load_reply(tx: &mut crate::Tx, id: i64) -> Result<Reply, StoreError> {
+pub(super) async fn load_reply(tx: &mut crate::Tx, id: i64) -> Result<Reply, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {REPLY_COLUMNS} FROM replies r LEFT JOIN people p ON p.id = r.author_id WHERE r.id = $1"
     ))
@@ -310,29 +310,6 @@ impl Store {
         if let Some(person) = author {
             notifications::notify(&mut tx, person, "accepted", (thread, Some(reply)), None, at)
                 .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Hides (or shows again) reply `id`.
-    pub async fn hide_reply(
-        &self,
-        id: i64,
-        hidden: bool,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let reply = load_reply(&mut tx, id).await?;
-        sqlx::query("UPDATE replies SET hidden_at = $1 WHERE id = $2")
-            .bind(hidden.then_some(millis(at)))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        if hidden {
-            search::unindex(&mut tx, (reply.thread_id, Some(id))).await?;
-        } else {
-            search::index(&mut tx, (reply.thread_id, Some(id)), None, &[], &reply.body).await?;
         }
         tx.commit().await?;
         Ok(())

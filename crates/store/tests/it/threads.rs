@@ -329,7 +329,7 @@ async fn an_anonymous_asker_is_recognised_but_never_named() {
             })
         ));
         // Hidden by an admin: out of search, and no more replies.
-        s.hide_thread(q, true, t0()).await.unwrap();
+        s.hide_post((q, None), true, t0()).await.unwrap();
         assert!(s.search(ada, &filter, 0, 10).await.unwrap().is_empty());
         assert!(matches!(
             s.reply(&reply(q, ada, "more"), t0()).await,
