@@ -14,7 +14,7 @@ use web::accounts::{self, SignUp};
 use web::{AppState, WebConfig};
 
 use crate::config::{Settings, open_store};
-use crate::demo_history;
+use crate::{demo_history, demo_threads};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "guildhall-demo";
@@ -437,6 +437,7 @@ pub async fn load(state: &AppState, history: u64) -> anyhow::Result<String> {
         }
         added_communities += 1;
     }
+    let threads_added = demo_threads::load(&state.store, &ids, now).await?;
     let config = demo_history::config(history, now);
     let history_added = demo_history::load(&state.store, &config, ids[0], now).await?;
     let history_line = if history_added > 0 {
@@ -449,7 +450,7 @@ pub async fn load(state: &AppState, history: u64) -> anyhow::Result<String> {
         String::new()
     };
     Ok(format!(
-        "demo organisation: {added_people} people and {added_communities} communities added \
+        "demo organisation: {added_people} people, {added_communities} communities and {threads_added} conversations added \
          ({} named people and {} chartered communities in all){history_line}; log in as {} with password {DEMO_PASSWORD}",
         PEOPLE.len(),
         COMMUNITIES.len(),

@@ -329,11 +329,10 @@ pub async fn hide(
             "only an organisation administrator can hide posts".into(),
         ));
     }
-    let now = state.clock.now();
-    match reply {
-        Some(r) => state.store.hide_reply(r, hidden, now).await?,
-        None => state.store.hide_thread(id, hidden, now).await?,
-    }
+    state
+        .store
+        .hide_post((thread_id, reply), hidden, state.clock.now())
+        .await?;
     Ok(thread_id)
 }
 

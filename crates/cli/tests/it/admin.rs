@@ -142,12 +142,12 @@ fn demo_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let first = ok(guildhall(dir.path()).args(["demo", "--events", "0"]));
     assert!(
-        first.contains("16 people and 6 communities added"),
+        first.contains("16 people, 6 communities and 4 conversations added"),
         "{first}"
     );
     let second = ok(guildhall(dir.path()).args(["demo", "--events", "0"]));
     assert!(
-        second.contains("0 people and 0 communities added"),
+        second.contains("0 people, 0 communities and 0 conversations added"),
         "{second}"
     );
     assert!(dir.path().join("guildhall-data/guildhall.db").exists());
