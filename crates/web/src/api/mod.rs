@@ -8,6 +8,8 @@ pub(crate) mod communities_access;
 pub(crate) mod communities_membership;
 pub(crate) mod communities_schema;
 pub(crate) mod communities_stewardship;
+mod gatherings;
+pub(crate) mod gatherings_schema;
 mod health;
 mod people;
 mod pulses;
@@ -35,6 +37,7 @@ use crate::AppState;
         (name = "tokens", description = "Personal access tokens"),
         (name = "communities", description = "Communities of practice"),
         (name = "shared space", description = "Threads, questions and answers, anonymous questions, reactions, kudos, notifications and search"),
+        (name = "gatherings", description = "Gatherings: recurring series, RSVPs, attendance, facilitation, time-zone fairness, calendar feeds"),
         (name = "health", description = "Community health: figures, vitality, stage, diagnoses, the portfolio"),
     )
 )]
@@ -62,5 +65,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tokens::router())
         .merge(communities::router())
         .merge(communities_membership::router())
+        .merge(gatherings::router())
         .merge(threads::router())
 }

@@ -40,6 +40,7 @@ struct HomePage {
     next: Option<String>,
     split_from: Option<CommunityLink>,
     splits: Vec<CommunityLink>,
+    next_gatherings: Vec<super::gatherings::OccurrenceLine>,
     error: Option<String>,
 }
 
@@ -74,6 +75,7 @@ async fn home_page(
         next: next.map(|n| format!("/communities/{}?cursor={n}", c.slug)),
         split_from: d.split_from,
         splits: d.splits,
+        next_gatherings: super::gatherings::next_for_home(state, seen).await?,
         error,
         c: c.clone(),
     })

@@ -6,6 +6,7 @@ mod account;
 mod communities;
 mod communities_home;
 mod communities_manage;
+mod gatherings;
 mod health;
 mod home;
 mod people;
@@ -125,6 +126,7 @@ pub fn router() -> Router<AppState> {
         .merge(communities::router())
         .merge(communities_home::router())
         .merge(communities_manage::router())
+        .merge(gatherings::router())
         .merge(health::router())
         .merge(pulses::router())
         .merge(tokens::router())

@@ -5,6 +5,7 @@ mod accounts_api;
 mod browser;
 mod communities;
 mod communities_stewards;
+mod gatherings;
 mod health_board;
 mod health_pages;
 mod malformed;
