@@ -11,7 +11,7 @@ use std::io::{self, Read, Write};
 use std::time::Instant;
 
 use health::synthetic::{Config, Shape};
-use health::{Strictness, Window, read_log, render, report};
+use health::{Strictness, Window, render, report};
 
 fn main() -> io::Result<()> {
     let args: Vec<String> = std::env::args()
@@ -72,13 +72,17 @@ fn measure() -> io::Result<()> {
 
     let started = Instant::now();
     let cpu_before = thread_cpu_seconds();
-    let (log, summary) = read_log(&bytes[..], Strictness::Skip, |_| {}).expect("in-memory read");
+    let mut log = health::ActivityLog::new();
+    let (summary, _) = health::reader::read_slice(&bytes, &mut log, Strictness::Skip, |_| {})
+        .expect("in-memory read");
     let read_cpu_seconds = thread_cpu_seconds() - cpu_before;
     let read_seconds = started.elapsed().as_secs_f64();
     drop(log);
     let started = Instant::now();
+    let cpu_before = process_cpu_seconds();
     let (log, _) =
         health::parallel::read_bytes(&bytes, Strictness::Skip, |_| {}).expect("in-memory read");
+    let parallel_read_cpu_seconds = process_cpu_seconds() - cpu_before;
     let parallel_read_seconds = started.elapsed().as_secs_f64();
 
     // Best of three for the in-memory report.
@@ -127,6 +131,8 @@ fn measure() -> io::Result<()> {
         "read_events_per_cpu_second": summary.events as f64 / read_cpu_seconds,
         "parallel_read_seconds": parallel_read_seconds,
         "parallel_read_events_per_second": summary.events as f64 / parallel_read_seconds,
+        "parallel_read_cpu_seconds_all_threads": parallel_read_cpu_seconds,
+        "parallel_read_events_per_cpu_second": summary.events as f64 / parallel_read_cpu_seconds,
         "report_seconds": report_seconds,
         "report_cpu_seconds_all_threads": report_cpu_seconds,
         "render_json_seconds": render_seconds,

@@ -73,7 +73,25 @@ impl Kind {
 
     /// The kind of a log name, if it is one.
     pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|kind| kind.name() == name)
+        Some(match name {
+            "joined" => Kind::Joined,
+            "left" => Kind::Left,
+            "thread_opened" => Kind::ThreadOpened,
+            "replied" => Kind::Replied,
+            "answer_accepted" => Kind::AnswerAccepted,
+            "artifact_created" => Kind::ArtifactCreated,
+            "artifact_revised" => Kind::ArtifactRevised,
+            "artifact_reviewed" => Kind::ArtifactReviewed,
+            "artifact_reused" => Kind::ArtifactReused,
+            "gathering_held" => Kind::GatheringHeld,
+            "rsvp" => Kind::Rsvp,
+            "attended" => Kind::Attended,
+            "kudos" => Kind::Kudos,
+            "pulse_answered" => Kind::PulseAnswered,
+            "experiment_started" => Kind::ExperimentStarted,
+            "experiment_concluded" => Kind::ExperimentConcluded,
+            _ => return None,
+        })
     }
 
     /// Whether events of this kind are contributions (the others are signals).

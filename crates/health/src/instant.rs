@@ -60,6 +60,56 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 /// the fraction beyond nanoseconds are dropped. A leap second (`:60`) is
 /// read as the first instant of the next minute.
 pub fn parse(text: &str) -> Result<i64, InstantError> {
+    if let Some(nanos) = parse_plain_utc(text.as_bytes()) {
+        return Ok(nanos);
+    }
+    parse_any(text)
+}
+
+/// The common form, `YYYY-MM-DDTHH:MM:SSZ`, read with few branches; `None`
+/// for anything else (including an invalid date), which [`parse_any`]
+/// then reads or rejects.
+fn parse_plain_utc(b: &[u8]) -> Option<i64> {
+    let b: &[u8; 20] = b.try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    if b[19] != b'Z' {
+        return None;
+    }
+    let mut bad = 0u8;
+    let mut d = |i: usize| {
+        let v = b[i].wrapping_sub(b'0');
+        bad |= u8::from(v > 9);
+        i64::from(v)
+    };
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+    let month = d(5) * 10 + d(6);
+    let day = d(8) * 10 + d(9);
+    let hour = d(11) * 10 + d(12);
+    let minute = d(14) * 10 + d(15);
+    let second = d(17) * 10 + d(18);
+    if bad != 0
+        || !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
+    // Outside the range, `parse_any` gives the error.
+    if (-9_200_000_000..=9_200_000_000).contains(&seconds) {
+        Some(seconds * SECOND)
+    } else {
+        None
+    }
+}
+
+/// Any RFC 3339 form; see [`parse`].
+fn parse_any(text: &str) -> Result<i64, InstantError> {
     let syntax = || InstantError::Syntax(text.to_owned());
     let b = text.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
@@ -184,6 +234,33 @@ mod tests {
             parse("2500-01-01T00:00:00Z"),
             Err(InstantError::Range(_))
         ));
+    }
+
+    #[test]
+    fn the_common_form_reads_as_any_form_does() {
+        for text in [
+            "1970-01-01T00:00:00Z",
+            "2024-02-29T23:59:59Z",
+            "2023-02-29T00:00:00Z",
+            "2016-12-31T23:59:60Z",
+            "2024-01-01T24:00:00Z",
+            "2024-00-01T00:00:00Z",
+            "1600-01-01T00:00:00Z",
+            "2500-01-01T00:00:00Z",
+            "2024-01-01T0a:00:00Z",
+            "2024-01-01t00:00:00Z",
+        ] {
+            assert_eq!(parse(text), parse_any(text), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_common_form_agrees_with_any_form(seconds in -9_300_000_000i64..9_300_000_000) {
+            let text = to_datetime(seconds.clamp(-9_200_000_000, 9_200_000_000) * SECOND)
+                .to_rfc3339_opts(SecondsFormat::Secs, true);
+            proptest::prop_assert_eq!(parse(&text), parse_any(&text));
+        }
     }
 
     #[test]

@@ -45,14 +45,21 @@ impl Record {
 /// up to 7 or 15 bytes (most ids) are keyed by their bytes packed in a
 /// `u64` or `u128`, which hash and compare without a call to `memcmp` and
 /// keep the tables small in cache.
+/// The names themselves are kept end to end in one string (no allocation
+/// per name).
 #[derive(Debug, Default, Clone)]
 pub struct Names {
-    tiny: FxHashMap<u64, u32>,
+    tiny: TinyTable,
     short: FxHashMap<u128, u32>,
     long: FxHashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    /// Every name, end to end, in id order.
+    text: String,
+    /// Where each name ends in `text`.
+    ends: Vec<usize>,
 }
 
+/// A name of up to seven bytes packed in a `u64`: its bytes, then its
+/// length with the top bit set in the last byte, so that no key is 0.
 fn packed_tiny(name: &str) -> Option<u64> {
     let bytes = name.as_bytes();
     if bytes.len() > 7 {
@@ -60,8 +67,86 @@ fn packed_tiny(name: &str) -> Option<u64> {
     }
     let mut key = [0u8; 8];
     key[..bytes.len()].copy_from_slice(bytes);
-    key[7] = bytes.len() as u8;
+    key[7] = 0x80 | bytes.len() as u8;
     Some(u64::from_le_bytes(key))
+}
+
+/// A hash table from packed short names to ids: open addressing with
+/// linear probing over one array of (key, id) slots, at most half full, so
+/// that a lookup usually touches one cache line (a general-purpose table
+/// keeps its control bytes and its entries apart: two).
+#[derive(Debug, Default, Clone)]
+struct TinyTable {
+    /// `(0, _)` is an empty slot; a power of two long, or empty.
+    slots: Vec<(u64, u32)>,
+    len: usize,
+    /// 64 − log2(slots), for Fibonacci hashing.
+    shift: u32,
+}
+
+impl TinyTable {
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// The id of `key`, inserting it with `next` if absent.
+    fn id_or_insert(&mut self, key: u64, next: u32) -> u32 {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let (k, id) = self.slots[i];
+            if k == key {
+                return id;
+            }
+            if k == 0 {
+                self.slots[i] = (key, next);
+                self.len += 1;
+                return next;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn get(&self, key: u64) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let (k, id) = self.slots[i];
+            if k == key {
+                return Some(id);
+            }
+            if k == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Reads the slot where `key` would be found first, so that it is in
+    /// cache for a lookup soon after; returns what it read.
+    fn touch(&self, key: u64) -> u64 {
+        self.slots.get(self.slot(key)).map_or(0, |&(k, _)| k)
+    }
+
+    fn grow(&mut self) {
+        let capacity = (2 * self.slots.len()).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); capacity]);
+        self.shift = 64 - capacity.trailing_zeros();
+        let mask = capacity - 1;
+        for (key, id) in old.into_iter().filter(|&(key, _)| key != 0) {
+            let mut i = self.slot(key);
+            while self.slots[i].0 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (key, id);
+        }
+    }
 }
 
 fn packed(name: &str) -> Option<u128> {
@@ -78,9 +163,9 @@ fn packed(name: &str) -> Option<u128> {
 impl Names {
     /// The id of `name`, interning it on first sight.
     pub fn intern(&mut self, name: &str) -> u32 {
-        let next = u32::try_from(self.names.len()).expect("fewer than 2^32 names");
+        let next = u32::try_from(self.ends.len()).expect("fewer than 2^32 names");
         let id = if let Some(key) = packed_tiny(name) {
-            *self.tiny.entry(key).or_insert(next)
+            self.tiny.id_or_insert(key, next)
         } else if let Some(key) = packed(name) {
             *self.short.entry(key).or_insert(next)
         } else {
@@ -93,15 +178,23 @@ impl Names {
             }
         };
         if id == next {
-            self.names.push(name.into());
+            self.text.push_str(name);
+            self.ends.push(self.text.len());
         }
         id
+    }
+
+    /// Brings the table slot for `name` into cache (for names of up to
+    /// seven bytes), without waiting for it: call it for many names, then
+    /// intern them. Returns a value to pass to [`std::hint::black_box`].
+    pub fn touch(&self, name: &str) -> u64 {
+        packed_tiny(name).map_or(0, |key| self.tiny.touch(key))
     }
 
     /// The id of `name` if it was interned.
     pub fn get(&self, name: &str) -> Option<u32> {
         if let Some(key) = packed_tiny(name) {
-            self.tiny.get(&key).copied()
+            self.tiny.get(key)
         } else if let Some(key) = packed(name) {
             self.short.get(&key).copied()
         } else {
@@ -111,17 +204,24 @@ impl Names {
 
     /// The string of an id.
     pub fn name(&self, id: u32) -> &str {
-        &self.names[id as usize]
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.text[start..self.ends[id]]
+    }
+
+    /// Every name, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|id| self.name(id as u32))
     }
 
     /// How many distinct names there are.
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.ends.len()
     }
 
     /// Whether no name was interned.
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.ends.is_empty()
     }
 }
 
@@ -191,6 +291,78 @@ impl ActivityLog {
         self.records.push(record);
     }
 
+    /// Adds events given by their borrowed fields, as [`Self::push_fields`]
+    /// one by one would, interning one field of every event after another.
+    pub fn push_batch(&mut self, batch: &[Fields<'_>]) {
+        let start = self.records.len();
+        let mut sorted = self.sorted;
+        let mut previous = self.records.last().map_or(i64::MIN, |r| r.at);
+        for fields in batch {
+            let community = self.communities.intern(fields.community);
+            if community as usize == self.subjects.len() {
+                self.subjects.push(Names::default());
+            }
+            sorted &= previous <= fields.at;
+            previous = fields.at;
+            self.records.push(Record {
+                at: fields.at,
+                community,
+                actor: NONE,
+                subject: NONE,
+                reply_to: NONE,
+                team: NONE,
+                reply_to_team: NONE,
+                review_days: fields.review_days.unwrap_or(NONE),
+                kind: fields.kind,
+                thread_type: fields.thread_type,
+                response: fields.response,
+                value: fields.value.unwrap_or(0),
+            });
+        }
+        self.sorted = sorted;
+        let records = &mut self.records[start..];
+        let actors = &mut self.actors;
+        // The tables are larger than the caches: first touch every slot the
+        // batch will look at (independent loads, which the processor
+        // overlaps), then look them up.
+        let mut touched = 0u64;
+        for fields in batch {
+            if let Some(actor) = fields.actor {
+                touched ^= actors.touch(actor);
+            }
+        }
+        for (r, fields) in records.iter().zip(batch) {
+            if let Some(subject) = fields.subject {
+                touched ^= self.subjects[r.community as usize].touch(subject);
+            }
+        }
+        std::hint::black_box(touched);
+        // Each table sees its names in the same order as one event at a
+        // time would show them, so every id is the same.
+        for (r, fields) in records.iter_mut().zip(batch) {
+            if let Some(actor) = fields.actor {
+                r.actor = actors.intern(actor);
+            }
+            if let Some(actor) = fields.reply_to {
+                r.reply_to = actors.intern(actor);
+            }
+        }
+        for (r, fields) in records.iter_mut().zip(batch) {
+            if let Some(subject) = fields.subject {
+                r.subject = self.subjects[r.community as usize].intern(subject);
+            }
+        }
+        let teams = &mut self.teams;
+        for (r, fields) in records.iter_mut().zip(batch) {
+            if let Some(team) = fields.team {
+                r.team = teams.intern(team);
+            }
+            if let Some(team) = fields.reply_to_team {
+                r.reply_to_team = teams.intern(team);
+            }
+        }
+    }
+
     /// Adds one owned event; fails only on a bad instant.
     pub fn push(&mut self, event: &Event) -> Result<(), InstantError> {
         let at = instant::parse(&event.at)?;
@@ -209,6 +381,11 @@ impl ActivityLog {
             review_days: event.review_days,
         });
         Ok(())
+    }
+
+    /// Makes room for `additional` more events.
+    pub fn reserve(&mut self, additional: usize) {
+        self.records.reserve(additional);
     }
 
     /// The records in time order (the order of lines between equal instants).
@@ -296,32 +473,21 @@ impl ActivityLog {
     pub fn append(&mut self, other: ActivityLog) {
         let communities: Vec<u32> = other
             .communities
-            .names
             .iter()
             .map(|n| self.communities.intern(n))
             .collect();
         while self.subjects.len() < self.communities.len() {
             self.subjects.push(Names::default());
         }
-        let actors: Vec<u32> = other
-            .actors
-            .names
-            .iter()
-            .map(|n| self.actors.intern(n))
-            .collect();
-        let teams: Vec<u32> = other
-            .teams
-            .names
-            .iter()
-            .map(|n| self.teams.intern(n))
-            .collect();
+        let actors: Vec<u32> = other.actors.iter().map(|n| self.actors.intern(n)).collect();
+        let teams: Vec<u32> = other.teams.iter().map(|n| self.teams.intern(n)).collect();
         let subjects: Vec<Vec<u32>> = other
             .subjects
             .iter()
             .enumerate()
             .map(|(c, names)| {
                 let target = &mut self.subjects[communities[c] as usize];
-                names.names.iter().map(|n| target.intern(n)).collect()
+                names.iter().map(|n| target.intern(n)).collect()
             })
             .collect();
         let map = |table: &[u32], id: u32| if id == NONE { NONE } else { table[id as usize] };

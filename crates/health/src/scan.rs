@@ -290,6 +290,234 @@ impl<'a> Cursor<'a> {
     }
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is below `n` (`n` ≤ 0x80); exact,
+/// byte by byte.
+fn bytes_below(w: u64, n: u8) -> u64 {
+    !(((w & LOW7) + ONES * u64::from(0x80 - n)) | w) & HIGH
+}
+
+/// The high bit of each byte of `w` equal to `byte`; exact.
+fn bytes_equal(w: u64, byte: u8) -> u64 {
+    bytes_below(w ^ (ONES * u64::from(byte)), 1)
+}
+
+/// Most quotes a line of the common shape has (twelve fields, four quotes
+/// each); a line with more goes to the full scanner.
+const MAX_QUOTES: usize = 64;
+
+/// The common shape of a line: no whitespace outside strings, only the
+/// contract's keys, strings without escapes or control characters,
+/// integers without fraction or exponent, `null`, and at most a line end
+/// after the closing brace. `None` means "not that shape": the caller then
+/// runs [`scan_line`], which accepts or rejects the line and says why, so
+/// this path never changes what is accepted or what an error says.
+///
+/// Without escapes every `"` opens or closes a string, so the quotes are
+/// found first, eight bytes at a time, and the line is then walked from
+/// quote to quote.
+pub fn scan_common(bytes: &[u8]) -> Option<RawLine<'_>> {
+    let end = match bytes {
+        [.., b'\r', b'\n'] => bytes.len() - 2,
+        [.., b'\n'] => bytes.len() - 1,
+        _ => bytes.len(),
+    };
+    let line = &bytes[..end];
+    // Whole-line UTF-8 check, as the full scanner does.
+    let text = std::str::from_utf8(line).ok()?;
+    let mut quotes = [0usize; MAX_QUOTES];
+    let mut count = 0;
+    let mut words = line.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        if bytes_equal(w, b'\\') | bytes_below(w, 0x20) != 0 {
+            return None;
+        }
+        let mut found = bytes_equal(w, b'"');
+        while found != 0 {
+            *quotes.get_mut(count)? = base + (found.trailing_zeros() / 8) as usize;
+            count += 1;
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        match b {
+            b'"' => {
+                *quotes.get_mut(count)? = base + i;
+                count += 1;
+            }
+            b'\\' | 0..0x20 => return None,
+            _ => {}
+        }
+    }
+    let quotes = &quotes[..count];
+
+    let mut line_fields = RawLine::default();
+    let mut q = 0;
+    let mut at = 1;
+    if line.first() != Some(&b'{') {
+        return None;
+    }
+    loop {
+        // A key: `"name":`, its quotes the next two.
+        let (&open, &close) = (quotes.get(q)?, quotes.get(q + 1)?);
+        if open != at || line.get(close + 1) != Some(&b':') {
+            return None;
+        }
+        q += 2;
+        at = close + 2;
+        let key = &line[open + 1..close];
+        let value = match line.get(at)? {
+            b'"' => {
+                let (&open, &close) = (quotes.get(q)?, quotes.get(q + 1)?);
+                if open != at {
+                    return None;
+                }
+                q += 2;
+                at = close + 1;
+                Value::Text(&text[open + 1..close])
+            }
+            b'n' => {
+                if line.get(at..at + 4) != Some(b"null") {
+                    return None;
+                }
+                at += 4;
+                Value::Null
+            }
+            _ => {
+                let (number, next) = plain_integer(line, at)?;
+                at = next;
+                Value::Integer(number)
+            }
+        };
+        // Slice patterns compare bytes in place (no call to `memcmp`).
+        let slot = match key {
+            [b'a', b't'] => &mut line_fields.at,
+            [b'c', b'o', b'm', b'm', b'u', b'n', b'i', b't', b'y'] => &mut line_fields.community,
+            [b'a', b'c', b't', b'o', b'r'] => &mut line_fields.actor,
+            [b'k', b'i', b'n', b'd'] => &mut line_fields.kind,
+            [b's', b'u', b'b', b'j', b'e', b'c', b't'] => &mut line_fields.subject,
+            [b'r', b'e', b'p', b'l', b'y', b'_', b't', b'o'] => &mut line_fields.reply_to,
+            [b't', b'e', b'a', b'm'] => &mut line_fields.team,
+            [
+                b'r',
+                b'e',
+                b'p',
+                b'l',
+                b'y',
+                b'_',
+                b't',
+                b'o',
+                b'_',
+                b't',
+                b'e',
+                b'a',
+                b'm',
+            ] => &mut line_fields.reply_to_team,
+            [
+                b't',
+                b'h',
+                b'r',
+                b'e',
+                b'a',
+                b'd',
+                b'_',
+                b't',
+                b'y',
+                b'p',
+                b'e',
+            ] => &mut line_fields.thread_type,
+            [b'r', b'e', b's', b'p', b'o', b'n', b's', b'e'] => &mut line_fields.response,
+            [b'v', b'a', b'l', b'u', b'e'] => {
+                line_fields.value = value.integer()?;
+                &mut None
+            }
+            [
+                b'r',
+                b'e',
+                b'v',
+                b'i',
+                b'e',
+                b'w',
+                b'_',
+                b'd',
+                b'a',
+                b'y',
+                b's',
+            ] => {
+                line_fields.review_days = value.integer()?;
+                &mut None
+            }
+            _ => return None,
+        };
+        match value {
+            Value::Text(text) => *slot = Some(Cow::Borrowed(text)),
+            Value::Null => *slot = None,
+            // A number: fine for `value` and `review_days` (already set);
+            // for a string field the full scanner gives the error.
+            Value::Integer(_) => {
+                if !matches!(key, b"value" | b"review_days") {
+                    return None;
+                }
+            }
+        }
+        match line.get(at)? {
+            b',' => at += 1,
+            b'}' => {
+                return (at + 1 == line.len() && q == quotes.len()).then_some(line_fields);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// A value of the common shape.
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Text(&'a str),
+    Null,
+    Integer(i64),
+}
+
+impl Value<'_> {
+    /// As an integer field: a number or `null`; `None` for a string.
+    fn integer(self) -> Option<Option<i64>> {
+        match self {
+            Value::Integer(n) => Some(Some(n)),
+            Value::Null => Some(None),
+            Value::Text(_) => None,
+        }
+    }
+}
+
+/// An integer of at most 18 digits without fraction or exponent at `at`,
+/// and where it ends; `None` for anything else (including a bad number).
+fn plain_integer(line: &[u8], mut at: usize) -> Option<(i64, usize)> {
+    let negative = line.get(at) == Some(&b'-');
+    if negative {
+        at += 1;
+    }
+    let start = at;
+    let mut value = 0i64;
+    while let Some(&b @ b'0'..=b'9') = line.get(at) {
+        value = value * 10 + i64::from(b - b'0');
+        at += 1;
+    }
+    let digits = at - start;
+    if digits == 0 || digits > 18 || (digits > 1 && line[start] == b'0') {
+        return None;
+    }
+    if let Some(b'.' | b'e' | b'E') = line.get(at) {
+        return None;
+    }
+    Some((if negative { -value } else { value }, at))
+}
+
 /// Scans one line. `Err` carries a description of what is not JSON (or not
 /// the right JSON type for a known field).
 pub fn scan_line(bytes: &[u8]) -> Result<RawLine<'_>, String> {
@@ -376,6 +604,71 @@ mod tests {
             scan_line(br#"{"x":[1,{"y":[true,false,null,-2.5e3]},"s"],"kind":"joined","z":{}}"#)
                 .unwrap();
         assert_eq!(line.kind.as_deref(), Some("joined"));
+    }
+
+    /// The common-shape path either declines or agrees with the full scanner.
+    fn agrees(line: &[u8]) -> bool {
+        match scan_common(line) {
+            Some(fast) => {
+                assert_eq!(
+                    Ok(&fast),
+                    scan_line(line).as_ref(),
+                    "{}",
+                    String::from_utf8_lossy(line)
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn the_common_path_takes_common_lines_and_agrees() {
+        for line in [
+            &br#"{"at":"2024-01-06T02:33:27Z","community":"cop-037","actor":"m046523","kind":"rsvp","subject":"g1","response":"yes"}"#[..],
+            b"{\"at\":\"x\",\"community\":\"c\",\"kind\":\"pulse_answered\",\"value\":-0,\"review_days\":null}\r\n",
+            "{\"kind\":\"joined\",\"actor\":null,\"team\":\"café team long name over fifteen\"}".as_bytes(),
+            br#"{"value":3,"value":4,"review_days":123456789012345678}"#,
+            b"{\"at\":\"\"}\n",
+        ] {
+            assert!(agrees(line), "{}", String::from_utf8_lossy(line));
+        }
+        for line in [
+            &br#" {"at":"x"}"#[..],
+            br#"{"at": "x"}"#,
+            br#"{"at":"x"} "#,
+            br#"{"at":"x\"y"}"#,
+            br#"{"x":1}"#,
+            br#"{}"#,
+            br#"{"value":1.5}"#,
+            br#"{"value":"3"}"#,
+            br#"{"value":01}"#,
+            br#"{"value":1234567890123456789}"#,
+            br#"{"actor":5}"#,
+            br#"{"actor":true}"#,
+            br#"{"at":"x",}"#,
+            br#"{"at":"x""#,
+            b"{\"at\":\"a\tb\"}",
+            b"{\"at\":\"x\"}\r",
+            b"{\"at\":\"\xff\"}",
+        ] {
+            assert!(!agrees(line), "{}", String::from_utf8_lossy(line));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_common_path_never_disagrees(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "{", "}", ",", ":", "\"", "at", "kind", "value", "review_days", "actor",
+                    "null", "1", "-", "0", ".5", "x", " ", "\\", "\n", "\u{e9}", "\u{1}",
+                ]),
+                0..40,
+            )
+        ) {
+            agrees(parts.concat().as_bytes());
+        }
     }
 
     #[test]
