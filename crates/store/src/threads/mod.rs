@@ -201,17 +201,34 @@ async fn set_tags(tx: &mut Tx, thread: i64, tags: &[String]) -> Result<(), Store
     Ok(())
 }
 
+/// A post's words as written: which post, its title and tags (opening
+/// posts only) and its Markdown body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Written<'a> {
+    /// (thread, reply); the opening post when the reply is `None`.
+    pub post: (i64, Option<i64>),
+    /// Title, for opening posts.
+    pub title: Option<&'a str>,
+    /// Tags, for opening posts.
+    pub tags: &'a [String],
+    /// Markdown body.
+    pub body: &'a str,
+}
+
 /// Records revision `revision` of a post.
 pub(crate) async fn record_revision(
     tx: &mut Tx,
-    (thread, reply): (i64, Option<i64>),
+    post: &Written<'_>,
     revision: i64,
     editor: Option<i64>,
     at: DateTime<Utc>,
-    title: Option<&str>,
-    body: &str,
-    tags: &[String],
 ) -> Result<(), StoreError> {
+    let Written {
+        post: (thread, reply),
+        title,
+        tags,
+        body,
+    } = *post;
     sqlx::query(
         "INSERT INTO post_revisions (thread_id, reply_id, revision, editor_id, at, title, body, tags) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -289,17 +306,13 @@ impl Store {
         .await?;
         let id: i64 = row.try_get("id")?;
         set_tags(&mut tx, id, &new.tags).await?;
-        record_revision(
-            &mut tx,
-            (id, None),
-            1,
-            author,
-            at,
-            Some(&new.title),
-            &new.body,
-            &new.tags,
-        )
-        .await?;
+        let written = Written {
+            post: (id, None),
+            title: Some(&new.title),
+            tags: &new.tags,
+            body: &new.body,
+        };
+        record_revision(&mut tx, &written, 1, author, at).await?;
         activity::append(
             &mut tx,
             &NewEvent {
@@ -313,7 +326,7 @@ impl Store {
             },
         )
         .await?;
-        search::index(&mut tx, (id, None), Some(&new.title), &new.tags, &new.body).await?;
+        search::index(&mut tx, &written).await?;
         notifications::mentions(
             &mut tx,
             new.community_id,
@@ -380,18 +393,14 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         set_tags(&mut tx, id, tags).await?;
-        record_revision(
-            &mut tx,
-            (id, None),
-            revision,
-            editor,
-            at,
-            Some(title),
-            body,
+        let written = Written {
+            post: (id, None),
+            title: Some(title),
             tags,
-        )
-        .await?;
-        search::index(&mut tx, (id, None), Some(title), tags, body).await?;
+            body,
+        };
+        record_revision(&mut tx, &written, revision, editor, at).await?;
+        search::index(&mut tx, &written).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -600,7 +609,13 @@ impl Store {
         if hidden {
             search::unindex(&mut tx, (thread, reply)).await?;
         } else {
-            search::index(&mut tx, (thread, reply), title.as_deref(), &tags, &body).await?;
+            let written = Written {
+                post: (thread, reply),
+                title: title.as_deref(),
+                tags: &tags,
+                body: &body,
+            };
+            search::index(&mut tx, &written).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{
-    Author, author_from, check_open, load, notifications, record_revision, search, subject,
+    Author, Written, author_from, check_open, load, notifications, record_revision, search, subject,
 };
 use crate::activity::{self, NewEvent};
 use crate::communities::writable;
@@ -135,17 +135,13 @@ impl Store {
         .bind(thread.id)
         .execute(&mut *tx)
         .await?;
-        record_revision(
-            &mut tx,
-            (thread.id, Some(id)),
-            1,
-            author,
-            at,
-            None,
-            &new.body,
-            &[],
-        )
-        .await?;
+        let written = Written {
+            post: (thread.id, Some(id)),
+            title: None,
+            tags: &[],
+            body: &new.body,
+        };
+        record_revision(&mut tx, &written, 1, author, at).await?;
         let replied_to = match &quoted {
             Some(q) => q.author.as_ref().map(|a| a.id),
             None => thread.author.as_ref().map(|a| a.id),
@@ -163,7 +159,7 @@ impl Store {
             },
         )
         .await?;
-        search::index(&mut tx, (thread.id, Some(id)), None, &[], &new.body).await?;
+        search::index(&mut tx, &written).await?;
         let mut told = notifications::mentions(
             &mut tx,
             thread.community_id,
@@ -243,18 +239,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let editor = (!reply.anonymous).then_some(editor);
-        record_revision(
-            &mut tx,
-            (thread.id, Some(id)),
-            revision,
-            editor,
-            at,
-            None,
+        let written = Written {
+            post: (thread.id, Some(id)),
+            title: None,
+            tags: &[],
             body,
-            &[],
-        )
-        .await?;
-        search::index(&mut tx, (thread.id, Some(id)), None, &[], body).await?;
+        };
+        record_revision(&mut tx, &written, revision, editor, at).await?;
+        search::index(&mut tx, &written).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -19,13 +19,13 @@ fn rowid((thread, reply): (i64, Option<i64>)) -> i64 {
 }
 
 /// Writes (or rewrites) a post's index row.
-pub(super) async fn index(
-    tx: &mut Tx,
-    post: (i64, Option<i64>),
-    title: Option<&str>,
-    tags: &[String],
-    body: &str,
-) -> Result<(), StoreError> {
+pub(super) async fn index(tx: &mut Tx, written: &super::Written<'_>) -> Result<(), StoreError> {
+    let super::Written {
+        post,
+        title,
+        tags,
+        body,
+    } = *written;
     unindex(tx, post).await?;
     sqlx::query(
         "INSERT INTO search_entries (rowid, title, tags, body, thread_id, reply_id) VALUES ($1, $2, $3, $4, $5, $6)",
