@@ -437,6 +437,7 @@ pub async fn load(state: &AppState, history: u64) -> anyhow::Result<String> {
         }
         added_communities += 1;
     }
+    let gatherings_added = weekly_call(state, &ids).await?;
     let threads_added = demo_threads::load(&state.store, &ids, now).await?;
     let config = demo_history::config(history, now);
     let history_added = demo_history::load(&state.store, &config, ids[0], now).await?;
@@ -450,10 +451,45 @@ pub async fn load(state: &AppState, history: u64) -> anyhow::Result<String> {
         String::new()
     };
     Ok(format!(
-        "demo organisation: {added_people} people, {added_communities} communities and {threads_added} conversations added \
+        "demo organisation: {added_people} people, {added_communities} communities, {threads_added} conversations and {gatherings_added} gathering series added \
          ({} named people and {} chartered communities in all){history_line}; log in as {} with password {DEMO_PASSWORD}",
         PEOPLE.len(),
         COMMUNITIES.len(),
         email_of(PEOPLE[0].name),
     ))
+}
+
+/// A weekly call in the first community (tomorrow at 16:00 Berlin time, then
+/// every week), with its first two members volunteering to facilitate, so
+/// its gatherings, feeds and fairness view are not empty. Returns 1 when added.
+async fn weekly_call(state: &AppState, ids: &[i64]) -> anyhow::Result<usize> {
+    let first = &COMMUNITIES[0];
+    let Some(community) = state.store.community_id(first.slug).await? else {
+        return Ok(0);
+    };
+    if !state.store.community_series(community).await?.is_empty() {
+        return Ok(0);
+    }
+    let now = state.clock.now();
+    let berlin = domain::person::time_zone("Europe/Berlin")?;
+    let tomorrow = (now + Duration::days(1)).with_timezone(&berlin);
+    let plan = domain::gathering::plan::Draft {
+        title: "Weekly observability call".into(),
+        format: "call".into(),
+        rrule: "FREQ=WEEKLY".into(),
+        time_zone: "Europe/Berlin".into(),
+        start: tomorrow.format("%Y-%m-%dT16:00").to_string(),
+        duration_minutes: 45,
+        location: "https://meet.example.org/observability".into(),
+        agenda: "News, one question from the queue, one show and tell".into(),
+        capacity: None,
+        rotate: true,
+    }
+    .check()?;
+    let steward = ids[first.members[0]];
+    let series = state.store.create_series(community, &plan, steward, now).await?;
+    for &m in &first.members[..2] {
+        state.store.volunteer(series, ids[m], now).await?;
+    }
+    Ok(1)
 }
