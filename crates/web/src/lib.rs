@@ -18,6 +18,7 @@ pub mod pages;
 pub mod pulse_service;
 pub mod shared_space;
 pub mod telemetry;
+pub mod thread_feed;
 pub mod vitality;
 
 use std::net::SocketAddr;
@@ -88,6 +89,7 @@ pub fn app(state: AppState) -> Router {
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
         .route("/api/{*rest}", any(api_not_found))
+        .route("/communities/{slug}/threads.atom", get(thread_feed::feed))
         .merge(pages::router())
         .merge(api)
         .merge(telemetry::router())

@@ -469,6 +469,24 @@ impl Store {
         self.with_tags(rows).await
     }
 
+    /// The `limit` newest visible threads of `community`, newest first (for feeds).
+    pub async fn newest_threads(
+        &self,
+        community: i64,
+        limit: i64,
+    ) -> Result<Vec<Thread>, StoreError> {
+        let sql = format!(
+            "SELECT {THREAD_COLUMNS} FROM {THREAD_FROM} WHERE t.community_id = $1 \
+             AND t.hidden_at IS NULL ORDER BY t.created_at DESC, t.id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(community)
+            .bind(limit)
+            .fetch_all(self.reader())
+            .await?;
+        self.with_tags(rows).await
+    }
+
     async fn with_tags(&self, rows: Vec<AnyRow>) -> Result<Vec<Thread>, StoreError> {
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {

@@ -13,6 +13,7 @@ mod operations;
 mod pages;
 mod privacy;
 mod pulses;
+mod thread_feed;
 mod threads_api;
 
 use std::net::SocketAddr;

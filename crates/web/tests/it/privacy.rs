@@ -24,6 +24,7 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/openapi.json", &["GET"]),
     ("/api/{*rest}", &["GET"]),
     ("/healthz", &["GET"]),
+    ("/communities/{slug}/threads.atom", &["GET"]),
     ("/metrics", &["GET"]),
     ("/", &["GET"]),
     ("/static/style.css", &["GET"]),
