@@ -42,6 +42,7 @@ struct HomePage {
     splits: Vec<CommunityLink>,
     next_gatherings: Vec<super::gatherings::OccurrenceLine>,
     error: Option<String>,
+    threads: Vec<super::threads::ThreadLine>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,7 +65,10 @@ async fn home_page(
     };
     let (members, next) = member_page(state, seen, &params).await?;
     render(&HomePage {
-        chrome: Chrome::new(&seen.visitor, c.charter.name.clone(), "communities"),
+        chrome: Chrome::new(&seen.visitor, c.charter.name.clone(), "communities")
+            .counted(state)
+            .await,
+        threads: super::threads::latest(state, c.id).await?,
         private: c.charter.visibility == Visibility::Private,
         writable: c.is_writable(),
         role: seen.role,

@@ -53,6 +53,8 @@ struct StewardForm {
     stage: String,
     #[serde(default)]
     into: String,
+    #[serde(default)]
+    anonymous_questions: String,
 }
 
 async fn manage_page(
@@ -168,6 +170,25 @@ async fn stage(
     done(&state, &seen, result).await
 }
 
+async fn space_settings(
+    State(state): State<AppState>,
+    seen: Seen,
+    PageForm(form): PageForm<StewardForm>,
+) -> Result<Response, PageError> {
+    seen.visitor.verify_csrf(&form.csrf)?;
+    let result = async {
+        seen.require_steward()?;
+        require_writable(&seen.community)?;
+        let on = !form.anonymous_questions.is_empty();
+        Ok(state
+            .store
+            .set_anonymous_questions(seen.community.id, on)
+            .await?)
+    }
+    .await;
+    done(&state, &seen, result).await
+}
+
 async fn archive(
     State(state): State<AppState>,
     seen: Seen,
@@ -261,6 +282,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/communities/{slug}/requests/{id}", post(decide))
         .route("/communities/{slug}/invitations", post(invite))
         .route("/communities/{slug}/stage", post(stage))
+        .route("/communities/{slug}/space-settings", post(space_settings))
         .route("/communities/{slug}/archive", post(archive))
         .route("/communities/{slug}/merge", post(merge))
         .route("/communities/{slug}/split", get(split_page).post(split))

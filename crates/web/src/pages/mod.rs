@@ -9,8 +9,12 @@ mod communities_manage;
 mod gatherings;
 mod health;
 mod home;
+mod notifications;
 mod people;
 mod pulses;
+mod search;
+mod thread_posts;
+mod threads;
 mod tokens;
 
 use askama::Template;
@@ -43,6 +47,8 @@ pub struct Chrome {
     pub viewer: Option<ViewerLink>,
     /// The CSRF token for the page's forms.
     pub csrf: String,
+    /// Unread notifications, shown in the navigation (see [`Chrome::counted`]).
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -56,7 +62,17 @@ impl Chrome {
                 name: u.person.display_name.clone(),
             }),
             csrf: visitor.csrf.clone(),
+            unread: 0,
         }
+    }
+
+    /// The same chrome with the viewer's unread notifications counted (a
+    /// failed count shows none rather than failing the page).
+    pub async fn counted(mut self, state: &AppState) -> Self {
+        if let Some(v) = &self.viewer {
+            self.unread = state.store.unread_notifications(v.id).await.unwrap_or(0);
+        }
+        self
     }
 }
 
@@ -95,6 +111,7 @@ pub fn error_page(status: StatusCode, message: &str) -> String {
             section: "",
             viewer: None,
             csrf: String::new(),
+            unread: 0,
         },
         heading,
         message: message.to_owned(),
@@ -129,6 +146,10 @@ pub fn router() -> Router<AppState> {
         .merge(gatherings::router())
         .merge(health::router())
         .merge(pulses::router())
+        .merge(threads::router())
+        .merge(thread_posts::router())
+        .merge(search::router())
+        .merge(notifications::router())
         .merge(tokens::router())
         .fallback(not_found)
 }

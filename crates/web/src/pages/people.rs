@@ -38,6 +38,7 @@ struct PersonPage {
     hours: String,
     lists: Vec<(&'static str, Vec<String>)>,
     communities: Vec<store::communities::PersonCommunity>,
+    kudos: Vec<store::threads::Kudos>,
 }
 
 /// The profile form's fields, as text.
@@ -138,7 +139,13 @@ async fn person(
             &member.visitor,
             p.person.display_name.clone(),
             if own { "profile" } else { "people" },
-        ),
+        )
+        .counted(&state)
+        .await,
+        kudos: state
+            .store
+            .kudos_for(p.person.id, member.user.person.id)
+            .await?,
         hours: format!("{}–{}", hours.start_text(), hours.end_text()),
         lists: vec![
             ("Interests", p.interests.clone()),

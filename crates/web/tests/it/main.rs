@@ -13,6 +13,7 @@ mod operations;
 mod pages;
 mod privacy;
 mod pulses;
+mod thread_pages;
 mod thread_feed;
 mod threads_api;
 
