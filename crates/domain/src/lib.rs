@@ -6,6 +6,7 @@ pub mod charter;
 pub mod clock;
 pub mod community;
 pub mod gathering;
+pub mod imported;
 pub mod invalid;
 pub mod membership;
 pub mod overlap;
