@@ -260,6 +260,9 @@ pub struct Seating<P> {
     pub declined: Vec<P>,
 }
 
+/// One answer: who, what, when.
+pub type Seated<P> = (P, Response, DateTime<Utc>);
+
 /// Seats people by when they answered: `answers` are (who, answer, when).
 /// With a capacity, the first `capacity` yeses are going and the rest wait;
 /// when one of them changes to no, the first waiting moves up.
@@ -267,8 +270,7 @@ pub fn seat<P: Clone>(
     answers: &[(P, Response, DateTime<Utc>)],
     capacity: Option<i64>,
 ) -> Seating<P> {
-    let mut ordered: Vec<(usize, &(P, Response, DateTime<Utc>))> =
-        answers.iter().enumerate().collect();
+    let mut ordered: Vec<(usize, &Seated<P>)> = answers.iter().enumerate().collect();
     ordered.sort_by_key(|(i, (_, _, at))| (*at, *i));
     let mut s = Seating {
         going: Vec::new(),

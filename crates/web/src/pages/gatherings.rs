@@ -636,7 +636,7 @@ async fn fairness(
             (z.zone.name().to_owned(), z.members, z.total, after)
         })
         .collect();
-    Ok(render(&FairnessPage {
+    render(&FairnessPage {
         chrome: Chrome::new(
             &member.visitor,
             format!("Time-zone fairness of {}", a.record.title),
@@ -654,7 +654,7 @@ async fn fairness(
         worst_before: c.fixed.worst,
         worst_after: c.suggested.worst,
         a,
-    })?)
+    })
 }
 
 #[derive(Deserialize)]
