@@ -152,11 +152,64 @@ const FRESH_SUBJECT: Subject = Subject {
 };
 
 /// A gathering as the facilitator rotation orders it.
+#[derive(Debug, Clone)]
 struct Held {
     at: i64,
     community: u32,
     subject: u32,
     actor: u32,
+}
+
+/// What a scope's figures need from the state of its threads, artifacts
+/// and gatherings. Every subject belongs to one community, so the
+/// organisation's facts are the sums (and unions) of its communities':
+/// [`crate::report::portfolio`] adds them up instead of tracking every
+/// subject of the organisation again.
+#[derive(Debug, Clone, Default)]
+pub struct SubjectFacts {
+    /// (actor, gathering) pairs with a latest `yes`, and those that attended.
+    yes: u64,
+    shown: u64,
+    /// The window's questions, answered within 7 days, solved, unanswered.
+    questions: u64,
+    answered: u64,
+    solved: u64,
+    unanswered: u64,
+    /// Waits for a first response, in nanoseconds (any order).
+    waits: Vec<i64>,
+    /// `attended` of the window's held gatherings.
+    attendance: u64,
+    /// Distinct artifacts reused in the window.
+    reused_distinct: u64,
+    /// Artifacts created before the end; those with a review interval; fresh.
+    artifacts: u64,
+    with_interval: u64,
+    fresh: u64,
+    /// Every `gathering_held` before the end.
+    held: Vec<Held>,
+}
+
+impl SubjectFacts {
+    /// The facts of several scopes with disjoint subjects, together.
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a SubjectFacts>) -> SubjectFacts {
+        let mut total = SubjectFacts::default();
+        for p in parts {
+            total.yes += p.yes;
+            total.shown += p.shown;
+            total.questions += p.questions;
+            total.answered += p.answered;
+            total.solved += p.solved;
+            total.unanswered += p.unanswered;
+            total.waits.extend_from_slice(&p.waits);
+            total.attendance += p.attendance;
+            total.reused_distinct += p.reused_distinct;
+            total.artifacts += p.artifacts;
+            total.with_interval += p.with_interval;
+            total.fresh += p.fresh;
+            total.held.extend_from_slice(&p.held);
+        }
+        total
+    }
 }
 
 fn share(part: u64, whole: u64) -> Option<f64> {
@@ -165,6 +218,19 @@ fn share(part: u64, whole: u64) -> Option<f64> {
 
 /// Computes every figure of `scope` for `window`.
 pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
+    let (mut figures, facts) = compute_parts(scope, window, true);
+    apply_subject_facts(&mut figures, facts, scope.log);
+    figures
+}
+
+/// Every figure of `scope` for `window` that does not depend on its
+/// subjects' state, and, if `with_subjects`, the [`SubjectFacts`] that the
+/// rest is computed from by [`apply_subject_facts`] (else empty facts).
+pub fn compute_parts(
+    scope: &Scope<'_>,
+    window: &Window,
+    with_subjects: bool,
+) -> (Figures, SubjectFacts) {
     let end = window.end;
     let start = window.start();
     let previous_start = window.previous_start();
@@ -173,8 +239,18 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
     let previous_from = records.partition_point(|r| r.at < previous_start);
     let actor_count = scope.log.actors().len();
 
-    let mut subjects = vec![FRESH_SUBJECT; scope.subject_count];
-    for r in &records[window_from..] {
+    let subject_count = if with_subjects {
+        scope.subject_count
+    } else {
+        0
+    };
+    let mut subjects = vec![FRESH_SUBJECT; subject_count];
+    let prescan = if with_subjects {
+        &records[window_from..]
+    } else {
+        &[]
+    };
+    for r in prescan {
         if r.kind == Kind::GatheringHeld
             && let Some(key) = scope.key(r)
         {
@@ -204,6 +280,9 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
             }
         }
         series.add(r, contribution, newcomer);
+        if !with_subjects {
+            continue;
+        }
         let Some(key) = scope.key(r) else { continue };
         let s = &mut subjects[key];
         match r.kind {
@@ -317,7 +396,8 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
         match r.kind {
             Kind::ThreadOpened => {
                 m.threads += 1;
-                if r.thread_type == Some(ThreadType::Question)
+                if with_subjects
+                    && r.thread_type == Some(ThreadType::Question)
                     && let Some(key) = scope.key(r)
                 {
                     questions.push((key, r.at));
@@ -334,13 +414,17 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
                 }
             }
             Kind::GatheringHeld => m.gatherings_held += 1,
-            Kind::Attended if scope.key(r).is_some_and(|key| subjects[key].held_in_window) => {
+            Kind::Attended
+                if with_subjects
+                    && scope.key(r).is_some_and(|key| subjects[key].held_in_window) =>
+            {
                 attendance += 1;
             }
             Kind::ArtifactCreated => m.artifacts_created += 1,
             Kind::ArtifactReused => {
                 m.artifacts_reused += 1;
-                if let Some(key) = scope.key(r)
+                if with_subjects
+                    && let Some(key) = scope.key(r)
                     && !subjects[key].reused_in_window
                 {
                     subjects[key].reused_in_window = true;
@@ -355,38 +439,40 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
         }
     }
 
-    // Activity.
-    m.active_members = active.len() as u64;
-    if m.gatherings_held > 0 {
-        m.mean_attendance = Some(attendance as f64 / m.gatherings_held as f64);
+    // Subjects' state.
+    let mut facts = SubjectFacts {
+        attendance,
+        reused_distinct,
+        artifacts: artifacts.len() as u64,
+        held,
+        ..SubjectFacts::default()
+    };
+    for (pair, _) in latest_rsvp.iter().filter(|(_, r)| **r == Response::Yes) {
+        facts.yes += 1;
+        facts.shown += u64::from(attended_pairs.contains(pair));
     }
-    let promised = latest_rsvp.iter().filter(|(_, r)| **r == Response::Yes);
-    let (mut yes, mut shown) = (0u64, 0u64);
-    for (pair, _) in promised {
-        yes += 1;
-        shown += u64::from(attended_pairs.contains(pair));
-    }
-    m.rsvp_show_rate = share(shown, yes);
-
-    // Value.
-    m.questions = questions.len() as u64;
-    let mut waits: Vec<i64> = Vec::new();
-    let (mut answered, mut solved) = (0u64, 0u64);
+    facts.questions = questions.len() as u64;
     for &(key, opened) in &questions {
         let s = &subjects[key];
         if s.first_response == i64::MAX {
-            m.unanswered += 1;
+            facts.unanswered += 1;
         } else {
             let wait = s.first_response - opened;
-            waits.push(wait);
-            answered += u64::from(wait <= 7 * DAY);
+            facts.waits.push(wait);
+            facts.answered += u64::from(wait <= 7 * DAY);
         }
-        solved += u64::from(s.accepted);
+        facts.solved += u64::from(s.accepted);
     }
-    m.answered_share = share(answered, m.questions);
-    m.solved_share = share(solved, m.questions);
-    m.median_first_response = median_seconds(&mut waits);
-    m.reuse_ratio = share(reused_distinct, artifacts.len() as u64);
+    for &key in &artifacts {
+        let s = &subjects[key];
+        if s.review_days != NONE {
+            facts.with_interval += 1;
+            facts.fresh += u64::from(end - s.touched < i64::from(s.review_days) * DAY);
+        }
+    }
+
+    // Activity.
+    m.active_members = active.len() as u64;
 
     // Health.
     let active_counts: Vec<u32> = active.iter().map(|&a| counts[a as usize]).collect();
@@ -412,17 +498,6 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
         .filter(|(a, b)| edges.contains(&(*b, *a)))
         .count();
     m.reciprocity = share(mutual as u64, edges.len() as u64);
-    m.facilitator_rotation = facilitator_rotation(scope.log, &mut held);
-    let (mut with_interval, mut fresh) = (0u64, 0u64);
-    for &key in &artifacts {
-        let s = &subjects[key];
-        if s.review_days != NONE {
-            with_interval += 1;
-            fresh += u64::from(end - s.touched < i64::from(s.review_days) * DAY);
-        }
-    }
-    m.fresh_share = share(fresh, with_interval);
-    m.stale = with_interval - fresh;
     if pulse_answers >= 5 {
         m.pulse_mean = Some(pulse_sum as f64 / pulse_answers as f64);
     }
@@ -432,16 +507,38 @@ pub fn compute(scope: &Scope<'_>, window: &Window) -> Figures {
         previous_contributions,
         previous_active_members: previous_active.len() as u64,
         previous_newcomers,
-        gatherings_ever: held.len() as u64,
-        artifacts_ever: artifacts.len() as u64,
+        gatherings_ever: 0,
+        artifacts_ever: 0,
         weeks: series.len() as u64,
         peak_weekly_active: series.iter().map(|w| w.active_members).max().unwrap_or(0),
     };
-    Figures {
+    let figures = Figures {
         metrics: m,
         context,
         series,
+    };
+    (figures, facts)
+}
+
+/// Completes figures from [`compute_parts`] with the facts of their
+/// subjects (the scope's own, or the sum of its communities').
+pub fn apply_subject_facts(figures: &mut Figures, mut facts: SubjectFacts, log: &ActivityLog) {
+    let m = &mut figures.metrics;
+    if m.gatherings_held > 0 {
+        m.mean_attendance = Some(facts.attendance as f64 / m.gatherings_held as f64);
     }
+    m.rsvp_show_rate = share(facts.shown, facts.yes);
+    m.questions = facts.questions;
+    m.unanswered = facts.unanswered;
+    m.answered_share = share(facts.answered, facts.questions);
+    m.solved_share = share(facts.solved, facts.questions);
+    m.median_first_response = median_seconds(&mut facts.waits);
+    m.reuse_ratio = share(facts.reused_distinct, facts.artifacts);
+    m.facilitator_rotation = facilitator_rotation(log, &mut facts.held);
+    m.fresh_share = share(facts.fresh, facts.with_interval);
+    m.stale = facts.with_interval - facts.fresh;
+    figures.context.gatherings_ever = facts.held.len() as u64;
+    figures.context.artifacts_ever = facts.artifacts;
 }
 
 /// Median of waits in nanoseconds, as seconds; mean of the middle two for an

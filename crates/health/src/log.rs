@@ -467,48 +467,104 @@ impl ActivityLog {
     }
 }
 
+/// How far a log had got: its events and the names of each table, so that
+/// the events (and names) added between two marks can be appended to another
+/// log in order ([`ActivityLog::append_segment`]).
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    records: usize,
+    communities: usize,
+    actors: usize,
+    teams: usize,
+    /// Names of each community's subjects, by community id.
+    subjects: Vec<usize>,
+}
+
+/// From one log's ids to another's, as far as they have been appended.
+#[derive(Debug, Clone, Default)]
+pub struct Remap {
+    communities: Vec<u32>,
+    actors: Vec<u32>,
+    teams: Vec<u32>,
+    subjects: Vec<Vec<u32>>,
+}
+
 impl ActivityLog {
+    /// How far this log has got.
+    pub fn marks(&self) -> Marks {
+        Marks {
+            records: self.records.len(),
+            communities: self.communities.len(),
+            actors: self.actors.len(),
+            teams: self.teams.len(),
+            subjects: self.subjects.iter().map(Names::len).collect(),
+        }
+    }
+
     /// Appends another log's events after this one's (as if its lines came
     /// next), re-interning its names into this log's ids.
     pub fn append(&mut self, other: ActivityLog) {
-        let communities: Vec<u32> = other
-            .communities
-            .iter()
-            .map(|n| self.communities.intern(n))
-            .collect();
+        let to = other.marks();
+        self.append_segment(&other, &Marks::default(), &to, &mut Remap::default());
+        self.sorted &= other.sorted;
+    }
+
+    /// Appends the events `other` got between the marks `from` and `to` (as
+    /// if their lines came next), interning the names `other` first saw
+    /// between them in the order it saw them; `remap` carries `other`'s ids
+    /// from one call to the next and must start empty with `from` empty.
+    /// Appending every segment of several logs in line order gives the same
+    /// ids as reading the lines into one log.
+    pub fn append_segment(
+        &mut self,
+        other: &ActivityLog,
+        from: &Marks,
+        to: &Marks,
+        remap: &mut Remap,
+    ) {
+        for name in (from.communities..to.communities).map(|id| other.communities.name(id as u32)) {
+            remap.communities.push(self.communities.intern(name));
+        }
         while self.subjects.len() < self.communities.len() {
             self.subjects.push(Names::default());
         }
-        let actors: Vec<u32> = other.actors.iter().map(|n| self.actors.intern(n)).collect();
-        let teams: Vec<u32> = other.teams.iter().map(|n| self.teams.intern(n)).collect();
-        let subjects: Vec<Vec<u32>> = other
-            .subjects
-            .iter()
-            .enumerate()
-            .map(|(c, names)| {
-                let target = &mut self.subjects[communities[c] as usize];
-                names.iter().map(|n| target.intern(n)).collect()
-            })
-            .collect();
+        for id in from.actors..to.actors {
+            remap
+                .actors
+                .push(self.actors.intern(other.actors.name(id as u32)));
+        }
+        for id in from.teams..to.teams {
+            remap
+                .teams
+                .push(self.teams.intern(other.teams.name(id as u32)));
+        }
+        remap.subjects.resize_with(to.communities, Vec::new);
+        for (c, &end) in to.subjects.iter().enumerate() {
+            let start = from.subjects.get(c).copied().unwrap_or(0);
+            let target = &mut self.subjects[remap.communities[c] as usize];
+            for id in start..end {
+                remap.subjects[c].push(target.intern(other.subjects[c].name(id as u32)));
+            }
+        }
         let map = |table: &[u32], id: u32| if id == NONE { NONE } else { table[id as usize] };
-        self.records.reserve(other.records.len());
+        let records = &other.records[from.records..to.records];
+        self.records.reserve(records.len());
         let mut previous = self.records.last().map(|r| r.at);
-        for r in other.records {
+        for r in records {
             if previous.is_some_and(|p| p > r.at) {
                 self.sorted = false;
             }
             previous = Some(r.at);
             self.records.push(Record {
-                community: communities[r.community as usize],
-                actor: map(&actors, r.actor),
-                subject: map(&subjects[r.community as usize], r.subject),
-                reply_to: map(&actors, r.reply_to),
-                team: map(&teams, r.team),
-                reply_to_team: map(&teams, r.reply_to_team),
-                ..r
+                community: remap.communities[r.community as usize],
+                actor: map(&remap.actors, r.actor),
+                subject: map(&remap.subjects[r.community as usize], r.subject),
+                reply_to: map(&remap.actors, r.reply_to),
+                team: map(&remap.teams, r.team),
+                reply_to_team: map(&remap.teams, r.reply_to_team),
+                ..*r
             });
         }
-        self.sorted &= other.sorted;
     }
 }
 

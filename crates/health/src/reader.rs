@@ -246,6 +246,18 @@ pub fn read_slice(
     bytes: &[u8],
     log: &mut ActivityLog,
     strictness: Strictness,
+    on_error: impl FnMut(&LineError),
+) -> Result<(ReadSummary, u64), LineError> {
+    let read = read_lines(bytes, log, strictness, on_error)?;
+    log.sort();
+    Ok(read)
+}
+
+/// [`read_slice`] without the final sort.
+pub(crate) fn read_lines(
+    bytes: &[u8],
+    log: &mut ActivityLog,
+    strictness: Strictness,
     mut on_error: impl FnMut(&LineError),
 ) -> Result<(ReadSummary, u64), LineError> {
     let mut summary = ReadSummary::default();
@@ -276,7 +288,6 @@ pub fn read_slice(
         from = to;
     }
     log.push_batch(&batch);
-    log.sort();
     Ok((summary, line))
 }
 

@@ -57,11 +57,19 @@ pub struct Portfolio {
 }
 
 fn assemble(community: Option<String>, scope: &Scope<'_>, window: &Window) -> ScopeReport {
+    assemble_figures(community, figures::compute(scope, window), window)
+}
+
+fn assemble_figures(
+    community: Option<String>,
+    figures: figures::Figures,
+    window: &Window,
+) -> ScopeReport {
     let figures::Figures {
         metrics,
         context,
         series,
-    } = figures::compute(scope, window);
+    } = figures;
     ScopeReport {
         community,
         window: WindowInfo::of(window),
@@ -96,10 +104,14 @@ pub fn organisation(log: &ActivityLog, window: &Window) -> ScopeReport {
 }
 
 /// The organisation and every community with an event before the window's
-/// end (sorted by id), computed in parallel.
+/// end (sorted by id), computed in parallel. The organisation's figures that
+/// rest on the state of threads, artifacts and gatherings are the sums of
+/// its communities' ([`figures::SubjectFacts`]), so its own pass leaves
+/// subjects out.
 pub fn portfolio(log: &ActivityLog, window: &Window) -> Portfolio {
-    let (organisation, mut communities) = rayon::join(
-        || organisation(log, window),
+    let offsets = log.subject_offsets();
+    let ((mut organisation, _), communities) = rayon::join(
+        || figures::compute_parts(&Scope::organisation(log, &offsets), window, false),
         || {
             let split = log.by_community();
             split
@@ -109,15 +121,50 @@ pub fn portfolio(log: &ActivityLog, window: &Window) -> Portfolio {
                 .map(|(id, records)| {
                     let id = id as u32;
                     let scope = Scope::community(log, id, records);
-                    assemble(Some(log.communities().name(id).to_owned()), &scope, window)
+                    let (mut figures, facts) = figures::compute_parts(&scope, window, true);
+                    let own = facts.clone();
+                    figures::apply_subject_facts(&mut figures, facts, log);
+                    (log.communities().name(id).to_owned(), figures, own)
                 })
                 .collect::<Vec<_>>()
         },
     );
+    let facts = figures::SubjectFacts::sum(communities.iter().map(|(_, _, facts)| facts));
+    figures::apply_subject_facts(&mut organisation, facts, log);
+    let organisation = assemble_figures(None, organisation, window);
+    let mut communities: Vec<ScopeReport> = communities
+        .into_par_iter()
+        .map(|(name, figures, _)| assemble_figures(Some(name), figures, window))
+        .collect();
     communities.sort_by(|a, b| a.community.cmp(&b.community));
     Portfolio {
         window: WindowInfo::of(window),
         organisation,
         communities,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_portfolio_organisation_is_the_organisation_alone() {
+        let config = crate::synthetic::Config::scaled(11, 30_000);
+        let log = crate::synthetic::activity_log(&config);
+        for (end, days) in [
+            (config.end, 28),
+            (config.end - 200 * instant::DAY, 28),
+            (config.end - 3 * instant::DAY + 17, 7),
+            (config.end - 700 * instant::DAY, 90),
+        ] {
+            let window = Window::ending_at(end, days);
+            let p = portfolio(&log, &window);
+            assert_eq!(p.organisation, organisation(&log, &window), "end {end}");
+            for c in &p.communities {
+                let name = c.community.as_deref().unwrap();
+                assert_eq!(Some(c), community(&log, name, &window).as_ref());
+            }
+        }
     }
 }
