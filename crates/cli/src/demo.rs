@@ -14,7 +14,7 @@ use web::accounts::{self, SignUp};
 use web::{AppState, WebConfig};
 
 use crate::config::{Settings, open_store};
-use crate::{demo_history, demo_threads};
+use crate::{demo_history, demo_posts, demo_threads};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "guildhall-demo";
@@ -34,6 +34,10 @@ pub struct DemoArgs {
     /// Only write the JSON Lines file (with --out): leave the store alone.
     #[arg(long, requires = "out")]
     pub log_only: bool,
+    /// Generated conversations to add, in posts (threads and replies), for
+    /// benchmarks; each open community also gets a thread of 100 replies.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub posts: u64,
 }
 
 struct DemoPerson {
@@ -357,9 +361,49 @@ pub async fn run(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
     let store = open_store(settings).await?;
     let state = AppState::new(store.clone(), Arc::new(SystemClock), WebConfig::default());
     let summary = load(&state, args.events).await;
-    store.close().await;
     println!("{}", summary?);
+    if args.posts > 0 {
+        let written = generate_posts(&state, args.posts).await;
+        store.close().await;
+        println!("{} generated posts added", written?);
+    } else {
+        store.close().await;
+    }
     Ok(())
+}
+
+/// Adds `posts` generated posts to the demo's open communities.
+async fn generate_posts(state: &AppState, posts: u64) -> anyhow::Result<u64> {
+    let mut communities = Vec::new();
+    for c in COMMUNITIES
+        .iter()
+        .filter(|c| c.visibility == Visibility::Open)
+    {
+        if let Some(id) = state.store.community_id(c.slug).await? {
+            communities.push(id);
+        }
+    }
+    let mut people = Vec::new();
+    for p in PEOPLE {
+        if let Some(person) = state.store.person_by_email(&email_of(p.name)).await? {
+            people.push(person.id);
+        }
+    }
+    let started = std::time::Instant::now();
+    demo_posts::load(
+        &state.store,
+        &communities,
+        &people,
+        posts,
+        state.clock.now(),
+        42,
+        |n| {
+            let rate = n as f64 / started.elapsed().as_secs_f64().max(0.001);
+            eprint!("\r{n} posts written ({rate:.0}/s)");
+        },
+    )
+    .await
+    .inspect(|_| eprintln!())
 }
 
 /// Loads the demo organisation into `state`'s store, with `history` events of
@@ -487,7 +531,10 @@ async fn weekly_call(state: &AppState, ids: &[i64]) -> anyhow::Result<usize> {
     }
     .check()?;
     let steward = ids[first.members[0]];
-    let series = state.store.create_series(community, &plan, steward, now).await?;
+    let series = state
+        .store
+        .create_series(community, &plan, steward, now)
+        .await?;
     for &m in &first.members[..2] {
         state.store.volunteer(series, ids[m], now).await?;
     }

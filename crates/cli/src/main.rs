@@ -5,6 +5,7 @@ mod admin;
 mod config;
 mod demo;
 mod demo_history;
+mod demo_posts;
 mod demo_threads;
 mod export;
 mod report;

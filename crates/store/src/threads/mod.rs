@@ -8,7 +8,8 @@ mod anonymity;
 mod notifications;
 mod recognition;
 mod replies;
-mod search;
+pub(crate) mod search;
+mod seed;
 
 use chrono::{DateTime, Utc};
 use domain::thread::ThreadType;
@@ -19,6 +20,7 @@ pub use notifications::Notification;
 pub use recognition::{Kudos, ReactionCounts};
 pub use replies::{NewReply, Reply};
 pub use search::{SearchFilter, SearchHit};
+pub use seed::{SeedReply, SeedThread};
 
 use crate::activity::{self, NewEvent};
 use crate::communities::writable;
@@ -185,7 +187,7 @@ pub fn subject(id: i64) -> String {
     format!("thread-{id}")
 }
 
-async fn set_tags(tx: &mut Tx, thread: i64, tags: &[String]) -> Result<(), StoreError> {
+pub(crate) async fn set_tags(tx: &mut Tx, thread: i64, tags: &[String]) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM thread_tags WHERE thread_id = $1")
         .bind(thread)
         .execute(&mut **tx)

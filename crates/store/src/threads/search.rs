@@ -19,7 +19,7 @@ fn rowid((thread, reply): (i64, Option<i64>)) -> i64 {
 }
 
 /// Writes (or rewrites) a post's index row.
-pub(super) async fn index(tx: &mut Tx, written: &super::Written<'_>) -> Result<(), StoreError> {
+pub(crate) async fn index(tx: &mut Tx, written: &super::Written<'_>) -> Result<(), StoreError> {
     let super::Written {
         post,
         title,
