@@ -19,7 +19,7 @@ addr=127.0.0.1:18182
 mkdir -p bench/data
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 cargo build --release --locked -p cli
-bin=target/release/guildhall
+bin=${CARGO_TARGET_DIR:-target}/release/guildhall
 if [ -n "$database" ]; then
   store=(--database "$database"); label="PostgreSQL"
 else
