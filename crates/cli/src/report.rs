@@ -64,8 +64,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
 
 /// Opens the log, decompressing gzip when the name ends in `.gz` or the
 /// content starts with gzip's magic bytes.
-fn open_log(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
-    let raw: Box<dyn Read> = if path == Path::new("-") {
+fn open_log(path: &Path) -> anyhow::Result<Box<dyn BufRead + Send>> {
+    let raw: Box<dyn Read + Send> = if path == Path::new("-") {
         Box::new(io::stdin())
     } else {
         Box::new(File::open(path).with_context(|| format!("opening {}", path.display()))?)
@@ -103,13 +103,11 @@ pub fn write_report(
     } else {
         Strictness::Skip
     };
-    // The whole log is read into memory, then parsed on every core.
-    let mut bytes = Vec::new();
-    open_log(path)?
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("reading {}", path.display()))?;
+    // The log is parsed on every core block by block while the next block
+    // is read (and decompressed).
+    let input = open_log(path)?;
     let mut write_failed = None;
-    let read = parallel::read_bytes(&bytes, strictness, |e| {
+    let read = parallel::read_stream(input, strictness, |e| {
         // In strict mode the error that stops the read is reported once, by the caller.
         if strictness == Strictness::Strict {
             return;
