@@ -6,7 +6,7 @@
 //! links to them rather than being fetched by every reader's browser.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -57,8 +57,40 @@ fn is_foreign(url: &str) -> bool {
     url.starts_with("//") || url.contains(':')
 }
 
-/// Renders `markdown` to sanitised HTML.
+/// How much rendered Markdown (source and HTML) the cache holds, in bytes.
+const CACHE_BYTES: u64 = 64 << 20;
+
+/// Weighs a cache entry by the bytes it holds.
+#[derive(Clone)]
+struct Bytes;
+
+impl quick_cache::Weighter<String, Arc<str>> for Bytes {
+    fn weight(&self, source: &String, html: &Arc<str>) -> u64 {
+        (source.len() + html.len() + 64) as u64
+    }
+}
+
+/// Rendered bodies by their Markdown source (the whole source is the key,
+/// so two bodies can never share an entry): rendering is pure, so a page
+/// of a hundred replies need not parse, highlight and sanitise a hundred
+/// bodies on every view.
+fn rendered() -> &'static quick_cache::sync::Cache<String, Arc<str>, Bytes> {
+    static CACHE: OnceLock<quick_cache::sync::Cache<String, Arc<str>, Bytes>> = OnceLock::new();
+    CACHE.get_or_init(|| quick_cache::sync::Cache::with_weighter(100_000, CACHE_BYTES, Bytes))
+}
+
+/// Renders `markdown` to sanitised HTML (from the cache when it was
+/// rendered before).
 pub fn render(markdown: &str) -> String {
+    if let Some(html) = rendered().get(markdown) {
+        return html.to_string();
+    }
+    let html = render_uncached(markdown);
+    rendered().insert(markdown.to_owned(), Arc::from(html.as_str()));
+    html
+}
+
+fn render_uncached(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
@@ -267,6 +299,15 @@ mod tests {
             links.contains("rel=\"noopener noreferrer nofollow ugc\""),
             "{links}"
         );
+    }
+
+    #[test]
+    fn the_cache_answers_as_rendering_does() {
+        let body = "**cached** <script>x</script>";
+        let first = render(body);
+        assert_eq!(render(body), first);
+        assert_eq!(super::render_uncached(body), first);
+        assert_ne!(render("**other**"), first);
     }
 
     #[test]
