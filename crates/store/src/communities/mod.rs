@@ -18,6 +18,7 @@ use sqlx::any::AnyRow;
 pub use charter::Revision;
 pub use lifecycle::HistoryEntry;
 pub use log::LoggedEvent;
+pub(crate) use membership::add_member;
 pub use membership::{MemberListing, MembershipSpell, ParticipationCounts, PersonCommunity};
 pub use requests::{Invitation, PendingRequest};
 

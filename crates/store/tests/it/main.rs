@@ -5,6 +5,7 @@ mod accounts;
 mod bots;
 mod communities;
 mod gatherings;
+mod imports;
 mod people;
 mod pulses;
 mod threads;
