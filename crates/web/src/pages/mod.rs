@@ -13,6 +13,7 @@ mod notifications;
 mod people;
 mod pulses;
 mod search;
+mod thread_edits;
 mod thread_posts;
 mod threads;
 mod tokens;
@@ -148,6 +149,7 @@ pub fn router() -> Router<AppState> {
         .merge(pulses::router())
         .merge(threads::router())
         .merge(thread_posts::router())
+        .merge(thread_edits::router())
         .merge(search::router())
         .merge(notifications::router())
         .merge(tokens::router())

@@ -9,7 +9,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::threads::{EditPage, ReplyDraft, shown, thread_page};
+use super::thread_edits::EditPage;
+use super::threads::{ReplyDraft, shown, thread_page};
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::PageMember;

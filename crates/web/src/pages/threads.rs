@@ -2,9 +2,9 @@
 //! at a time), starting a thread (with the similar questions already asked,
 //! checked by a form submit or, with the small script, while typing), a
 //! thread with its replies and the schema.org QAPage data of questions,
-//! editing the opening post, its revisions with word diffs, and the
-//! community's help-wanted questions. The forms a thread page carries are
-//! handled in `thread_posts`.
+//! and the community's help-wanted questions. The forms a thread page
+//! carries are handled in `thread_posts`; editing and the history of the
+//! opening post in `thread_edits`.
 
 use askama::Template;
 use axum::Router;
@@ -12,7 +12,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use domain::charter::{Change, Piece, word_diff};
 use domain::thread::ThreadType;
 use serde::Deserialize;
 use store::threads::{SearchHit, Thread, ThreadFilter};
@@ -365,6 +364,9 @@ fn card(view: &ThreadView, post: &PostView) -> PostCard {
     let id = seen.thread.id;
     let writable = seen.community.is_writable();
     let live = !post.hidden && seen.thread.hidden_at.is_none();
+    let by_asker = post.anonymous
+        || (post.author.is_some()
+            && post.author.as_ref().map(|a| a.0) == seen.thread.author.as_ref().map(|a| a.id));
     let (anchor, reply_id, edit_url, hide_url) = match post.reply_id {
         Some(r) => (
             format!("reply-{r}"),
@@ -386,7 +388,12 @@ fn card(view: &ThreadView, post: &PostView) -> PostCard {
         hide_url,
         may_react: seen.can_post() && live,
         may_kudos: writable && live && post.author.is_some() && !post.mine,
-        may_accept: seen.can_accept() && post.reply_id.is_some() && !post.hidden && !post.accepted,
+        // An answer comes from someone other than the asker.
+        may_accept: seen.can_accept()
+            && post.reply_id.is_some()
+            && !post.hidden
+            && !post.accepted
+            && !by_asker,
         may_quote: seen.can_post() && post.reply_id.is_some() && !post.hidden,
         post: post.clone(),
     }
@@ -547,185 +554,6 @@ fn quote_text(p: &PostView) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "thread_edit.html")]
-pub(super) struct EditPage {
-    pub(super) chrome: Chrome,
-    pub(super) heading: String,
-    pub(super) action: String,
-    pub(super) back: String,
-    pub(super) with_title: bool,
-    pub(super) title: String,
-    pub(super) body: String,
-    pub(super) tags: String,
-    pub(super) error: Option<String>,
-    pub(super) field: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct EditForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    tags: String,
-}
-
-async fn edit_page(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(id): PagePath<i64>,
-) -> Result<Html<String>, PageError> {
-    let seen = shared_space::seen_thread(&state, &member.user, id).await?;
-    if !seen.wrote_it() {
-        return Err(WebError::Forbidden("only its writer can edit a post".into()).into());
-    }
-    if !seen.can_post() {
-        return Err(WebError::Conflict {
-            field: "thread".into(),
-            message: "this thread can no longer be edited".into(),
-        }
-        .into());
-    }
-    let t = &seen.thread;
-    render(&EditPage {
-        chrome: Chrome::new(&member.visitor, "Edit the thread", "communities")
-            .counted(&state)
-            .await,
-        heading: format!("Edit “{}”", t.title),
-        action: format!("/threads/{id}/edit"),
-        back: format!("/threads/{id}"),
-        with_title: true,
-        title: t.title.clone(),
-        body: t.body.clone(),
-        tags: t.tags.join(", "),
-        error: None,
-        field: String::new(),
-    })
-}
-
-async fn edit(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(id): PagePath<i64>,
-    PageForm(f): PageForm<EditForm>,
-) -> Result<Response, PageError> {
-    member.visitor.verify_csrf(&f.csrf)?;
-    match shared_space::edit(&state, &member.user, id, &f.title, &f.body, &f.tags).await {
-        Ok(()) => Ok(Redirect::to(&format!("/threads/{id}")).into_response()),
-        Err(e) if shown(&e) => {
-            let page = EditPage {
-                chrome: Chrome::new(&member.visitor, "Edit the thread", "communities")
-                    .counted(&state)
-                    .await,
-                heading: "Edit the thread".into(),
-                action: format!("/threads/{id}/edit"),
-                back: format!("/threads/{id}"),
-                with_title: true,
-                title: f.title,
-                body: f.body,
-                tags: f.tags,
-                error: Some(e.public_message()),
-                field: e.field().unwrap_or_default().to_owned(),
-            };
-            Ok((e.status(), render(&page)?).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// A revision of the opening post with what it changed from the one before.
-struct RevisionView {
-    revision: i64,
-    editor: String,
-    at: chrono::DateTime<chrono::Utc>,
-    /// The fields it changed (all of them, for the first), each as a word diff.
-    fields: Vec<(&'static str, Vec<Piece>)>,
-}
-
-#[derive(Template)]
-#[template(path = "thread_history.html")]
-struct HistoryPage {
-    chrome: Chrome,
-    id: i64,
-    title: String,
-    hidden: bool,
-    revisions: Vec<RevisionView>,
-}
-
-async fn history(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(id): PagePath<i64>,
-) -> Result<Html<String>, PageError> {
-    let seen = shared_space::seen_thread(&state, &member.user, id).await?;
-    let hidden = seen.thread.hidden_at.is_some();
-    let revisions = if hidden {
-        Vec::new()
-    } else {
-        state.store.post_revisions(id, None).await?
-    };
-    // Newest first: each revision is compared with the next one in the list.
-    let views = revisions
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let before = revisions.get(i + 1);
-            let title = r.title.clone().unwrap_or_default();
-            RevisionView {
-                revision: r.revision,
-                editor: match &r.editor {
-                    Some(e) => e.name.clone(),
-                    None if seen.thread.anonymous => ASKER.to_owned(),
-                    None => "someone".to_owned(),
-                },
-                at: r.at,
-                fields: [
-                    (
-                        "Title",
-                        word_diff(
-                            before.and_then(|b| b.title.as_deref()).unwrap_or_default(),
-                            &title,
-                        ),
-                    ),
-                    (
-                        "Body",
-                        word_diff(before.map(|b| b.body.as_str()).unwrap_or_default(), &r.body),
-                    ),
-                    (
-                        "Tags",
-                        word_diff(before.map(|b| b.tags.as_str()).unwrap_or_default(), &r.tags),
-                    ),
-                ]
-                .into_iter()
-                .filter(|(_, pieces)| pieces.iter().any(|p| p.change != Change::Kept))
-                .collect(),
-            }
-        })
-        .collect();
-    let title = if hidden {
-        "(hidden)".to_owned()
-    } else {
-        seen.thread.title.clone()
-    };
-    render(&HistoryPage {
-        chrome: Chrome::new(
-            &member.visitor,
-            format!("History of {title}"),
-            "communities",
-        )
-        .counted(&state)
-        .await,
-        id,
-        title,
-        hidden,
-        revisions: views,
-    })
-}
-
-#[derive(Template)]
 #[template(path = "help_wanted.html")]
 struct HelpWantedPage {
     chrome: Chrome,
@@ -781,6 +609,4 @@ pub(super) fn router() -> Router<AppState> {
         .route("/communities/{slug}/threads/new", get(new_form))
         .route("/communities/{slug}/help-wanted", get(help_wanted))
         .route("/threads/{id}", get(show))
-        .route("/threads/{id}/edit", get(edit_page).post(edit))
-        .route("/threads/{id}/history", get(history))
 }

@@ -328,6 +328,12 @@ async fn an_anonymous_question_never_names_its_asker() {
         )
         .await;
         reply(&app, &carol, id, "Thanks, that helps with kubernetes!").await;
+        let before = ok_page(&app, &carol, &format!("/threads/{id}")).await;
+        assert_eq!(
+            before.matches("Accept this answer").count(),
+            1,
+            "the asker's own follow-up is not an answer to accept"
+        );
         let r = carol
             .post(
                 &app,
