@@ -1,6 +1,6 @@
 //! Generated conversations for benchmarks and large demos (`guildhall demo
 //! --posts N`): threads and replies spread over the demo's open communities
-//! and people, their words drawn from a Zipf-like vocabulary (a few very
+//! and people, their words drawn from a Zipf-like vocabulary (a few
 //! common words, a long tail of rare ones) so full-text search meets
 //! realistic selectivity. Each community also gets one long thread of
 //! exactly 100 replies, titled "The long thread", for the thread-page
@@ -139,12 +139,17 @@ pub fn word(rank: usize) -> String {
 /// How many distinct words the generator uses.
 pub const VOCABULARY: usize = 20_000;
 
-/// A word rank drawn with probability falling as 1/rank.
+/// Flattens the head of the word distribution: content words (stop words
+/// are dropped by the index anyway) are less skewed than running text.
+const HEAD: f64 = 30.0;
+
+/// A word rank drawn with probability falling as 1/(rank + 30)
+/// (Zipf–Mandelbrot): the commonest word is in about one post in eight.
 fn zipf(rng: &mut StdRng) -> usize {
-    // Inverse transform of a continuous 1/x density over [1, VOCABULARY].
+    // Inverse transform of the continuous density 1/(x + HEAD) over [0, VOCABULARY].
     let u: f64 = rng.r#gen();
-    let x = (VOCABULARY as f64).powf(u);
-    (x as usize).saturating_sub(1).min(VOCABULARY - 1)
+    let x = HEAD * ((VOCABULARY as f64 + HEAD) / HEAD).powf(u) - HEAD;
+    (x as usize).min(VOCABULARY - 1)
 }
 
 fn sentence(rng: &mut StdRng, words: usize) -> String {
