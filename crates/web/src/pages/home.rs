@@ -35,7 +35,7 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Html<St
         None => (Vec::new(), 0, 0),
     };
     render(&Home {
-        chrome: Chrome::new(&visitor, "Home", "home"),
+        chrome: Chrome::new(&visitor, "Home", "home").counted(&state).await,
         communities,
         people,
         teams,

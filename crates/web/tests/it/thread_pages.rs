@@ -391,6 +391,36 @@ async fn an_anonymous_question_never_names_its_asker() {
             "{dave_notes}"
         );
         assert!(!dave_notes.contains("Your anonymous questions"));
+        // Only an administrator hides posts, and can show them again.
+        let r = dave
+            .post(
+                &app,
+                &format!("/replies/{answer}/hide"),
+                &[("hidden", "true")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = root
+            .post(
+                &app,
+                &format!("/replies/{answer}/hide"),
+                &[("hidden", "true")],
+            )
+            .await;
+        assert_eq!(location(&r), format!("/threads/{id}#reply-{answer}"));
+        let without = ok_page(&app, &dave, &format!("/threads/{id}")).await;
+        assert!(
+            without.contains("An administrator hid this post.")
+                && !without.contains("group of containers")
+        );
+        root.post(
+            &app,
+            &format!("/replies/{answer}/hide"),
+            &[("hidden", "false")],
+        )
+        .await;
+        let back = ok_page(&app, &dave, &format!("/threads/{id}")).await;
+        assert!(back.contains("group of containers"));
         // An administrator can hide it without learning who wrote it.
         let r = root
             .post(&app, &format!("/threads/{id}/hide"), &[("hidden", "true")])
