@@ -127,3 +127,52 @@ test('an anonymous question is answered, accepted and found, and never names its
   await grace.close();
   await aisha.close();
 });
+
+test('a post made of script tricks renders inert in Chromium', async () => {
+  const page = await browser.newPage();
+  const dialogs = [];
+  page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+  await logIn(page, 'amara.okafor@example.org');
+  await page.goto(server.base + '/communities/observability-guild/threads/new');
+  await page.getByLabel('Type').selectOption('discussion');
+  await page.getByLabel('Title').fill('Tricks <img src=x onerror=alert("title")>');
+  const corpus = [
+    '<script>window.__xss = "script"; alert("script")</script>',
+    '<img src=x onerror="window.__xss = \'img\'">',
+    '<svg onload="window.__xss = \'svg\'"><circle r="5"/></svg>',
+    '<math><mtext><table><mglyph><style><img src=x onerror="window.__xss = \'mxss\'"></style></mglyph></table></mtext></math>',
+    '<iframe srcdoc="<script>parent.__xss = \'iframe\'</script>"></iframe>',
+    '<img """><script>window.__xss = "malformed"</script>">',
+    '<a href="jav&#x09;ascript:window.__xss = \'tab\'">tab</a>',
+    '[entity](java&#x73;cript:window.__xss=1)',
+    '[spaced](  javascript:window.__xss=2)',
+    '[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+    '![pic](x" onerror="window.__xss=3)',
+    '<div style="background:url(javascript:alert(1))" onmouseover="window.__xss = \'hover\'">hover me</div>',
+    '<details open ontoggle="window.__xss = \'toggle\'"><summary>x</summary></details>',
+    '<form action="javascript:alert(1)"><button>go</button></form>',
+  ].join('\n\n');
+  await page.getByLabel('Body').fill(corpus);
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: /Tricks/ }).waitFor();
+  await page.locator('.post .body').first().hover();
+  const found = await page.evaluate(() => {
+    const post = document.querySelector('.post .body');
+    const handlers = [...post.querySelectorAll('*')].flatMap((el) =>
+      [...el.attributes].filter((a) => a.name.startsWith('on') || a.name === 'style' || a.name === 'srcdoc').map((a) => `${el.tagName} ${a.name}`));
+    const links = [...post.querySelectorAll('a[href], [action], [formaction]')]
+      .map((el) => el.getAttribute('href') ?? el.getAttribute('action') ?? el.getAttribute('formaction'))
+      .filter((href) => !/^(https?:|mailto:|\/|#|[a-z0-9._-]*$)/i.test(href.trim()));
+    return {
+      xss: window.__xss ?? null,
+      scripts: post.querySelectorAll('script, iframe, svg, math, style, form').length,
+      handlers,
+      links,
+    };
+  });
+  assert.deepEqual(found, { xss: null, scripts: 0, handlers: [], links: [] });
+  assert.deepEqual(dialogs, []);
+  assert.ok((await page.locator('h1').textContent()).includes('<img src=x'), 'the title shows as text');
+  await page.screenshot({ path: join(results, 'shared-space-xss.png'), fullPage: true });
+  await page.close();
+});
