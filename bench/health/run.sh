@@ -32,15 +32,16 @@ if [ ! -s "$log" ]; then
   "$engine" generate > "$log"
 fi
 say "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
-say "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "load before the run: $(cut -d' ' -f1-3 /proc/loadavg) ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
 say "log: $(wc -l < "$log") lines, $(stat -c %s "$log") bytes, sha256 $(sha256sum "$log" | cut -d' ' -f1)"
 
 # (a) and (b): in memory.
 say "engine: $("$engine" measure < "$log")"
 
 # (c) end to end, each on the same file, in the same run.
-product=$( { /usr/bin/time -f '%e' "$guildhall" report --log "$log" --all --format json --at "$at" > "$data/report.json"; } 2>&1 | tail -1)
-say "guildhall report end to end: $product s ($(stat -c %s "$data/report.json") bytes of JSON)"
+timing=$( { /usr/bin/time -f '%e %U %S %M' "$guildhall" report --log "$log" --all --format json --at "$at" > "$data/report.json"; } 2>&1 | tail -1)
+read -r product user sys rss <<< "$timing"
+say "guildhall report end to end: $product s wall, $user s user + $sys s system CPU, peak $((rss / 1024)) MiB ($(stat -c %s "$data/report.json") bytes of JSON)"
 duck=$( { /usr/bin/time -f '%e' python3 bench/health/duckdb_figures.py "$log" "$at" | tee -a "$results" >&2; } 2>&1 | tail -1)
 say "duckdb end to end: $duck s"
 pandas=$( { /usr/bin/time -f '%e' python3 bench/health/pandas_figures.py "$log" "$at" | tee -a "$results" >&2; } 2>&1 | tail -1)

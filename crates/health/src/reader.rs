@@ -261,8 +261,9 @@ pub(crate) fn read_lines(
     mut on_error: impl FnMut(&LineError),
 ) -> Result<(ReadSummary, u64), LineError> {
     let mut summary = ReadSummary::default();
-    // About 150 bytes a line in practice; a guess only saves regrowing.
-    log.reserve(bytes.len() / 160);
+    // About 150 bytes a line in practice: a guess on the high side saves
+    // regrowing (pages never written are never touched).
+    log.reserve(bytes.len() / 120);
     let mut batch = Vec::with_capacity(BATCH);
     let mut line = 0u64;
     let mut from = 0;
