@@ -522,3 +522,60 @@ async fn bodies_that_try_to_run_script_render_inert() {
         assert!(!found.contains("<script>alert") && !found.contains("onerror="));
     }
 }
+
+/// The `href` of the page's `rel="next"` link, unescaped.
+fn next_link(html: &str) -> Option<String> {
+    let end = html.find("\" rel=\"next\"")?;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+#[tokio::test]
+async fn lists_and_search_go_on_a_page_at_a_time() {
+    for app in apps().await {
+        let ada = browser(&app, "ada@example.org", "Ada").await;
+        community(&app, &ada, "platform").await;
+        let community_id = app
+            .db
+            .store
+            .community_id("platform")
+            .await
+            .unwrap()
+            .unwrap();
+        for i in 0..30 {
+            app.db
+                .store
+                .open_thread(
+                    &store::threads::NewThread {
+                        community_id,
+                        author_id: ada.id,
+                        anonymous: false,
+                        thread_type: domain::thread::ThreadType::Discussion,
+                        title: format!("Runbook number {i}"),
+                        body: "A runbook for the platform.".into(),
+                        tags: vec!["runbooks".into()],
+                    },
+                    app.clock.now() + Duration::minutes(i),
+                )
+                .await
+                .unwrap();
+        }
+        let first = ok_page(&app, &ada, "/communities/platform/threads?tag=runbooks").await;
+        assert!(first.contains("Runbook number 29") && !first.contains("Runbook number 4<"));
+        let next = next_link(&first).expect("a next page");
+        assert!(next.contains("tag=runbooks"), "{next}");
+        let second = ok_page(&app, &ada, &next).await;
+        assert!(second.contains("Runbook number 0<") && !second.contains("Runbook number 29"));
+        assert!(next_link(&second).is_none());
+        let (s, _) = ada
+            .page(&app, "/communities/platform/threads?cursor=garbage")
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+
+        let results = ok_page(&app, &ada, "/search?q=runbook&community=platform").await;
+        assert_eq!(results.matches("class=\"thread-title\"").count(), 20);
+        let more = ok_page(&app, &ada, &next_link(&results).expect("more results")).await;
+        assert_eq!(more.matches("class=\"thread-title\"").count(), 10);
+        assert!(next_link(&more).is_none());
+    }
+}
