@@ -37,6 +37,27 @@ pub enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// Merge one person into another: posts, memberships, activity, kudos,
+    /// reactions and notifications of --from follow to --into; --from is removed.
+    MergePeople {
+        /// E-mail of the identity that goes (e.g. an imported one).
+        #[arg(long)]
+        from: String,
+        /// E-mail of the identity that stays.
+        #[arg(long)]
+        into: String,
+    },
+    /// Print a one-time link with which an imported person claims their account (sets a password).
+    ClaimLink {
+        /// E-mail of the imported person.
+        email: String,
+        /// The site's address, for the link.
+        #[arg(long, default_value = "http://localhost:8080", env = "GUILDHALL_BASE_URL")]
+        base_url: String,
+        /// Days the link stays valid.
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+    },
     /// Create a personal access token and print it (once).
     CreateToken {
         /// E-mail address of the token's owner.
@@ -114,6 +135,62 @@ async fn execute(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
                     other => other.into(),
                 })?;
             println!("{email} is now an organisation admin");
+        }
+        AdminCommand::MergePeople { from, into } => {
+            let mut ids = Vec::new();
+            for (flag, email) in [("--from", &from), ("--into", &into)] {
+                let email = domain::person::email(email)
+                    .map_err(|e| anyhow::anyhow!("{flag}: {}", e.message))?;
+                let person = state
+                    .store
+                    .person_by_email(&email)
+                    .await?
+                    .with_context(|| format!("{flag}: no one has the e-mail {email}"))?;
+                ids.push((email, person.id));
+            }
+            state
+                .store
+                .merge_people(ids[0].1, ids[1].1)
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::Conflict { message, .. } => anyhow::anyhow!("{message}"),
+                    other => other.into(),
+                })?;
+            println!(
+                "merged {} into {}: their history follows",
+                ids[0].0, ids[1].0
+            );
+        }
+        AdminCommand::ClaimLink {
+            email,
+            base_url,
+            days,
+        } => {
+            let email = domain::person::email(&email)
+                .map_err(|e| anyhow::anyhow!("EMAIL: {}", e.message))?;
+            let person = state
+                .store
+                .person_by_email(&email)
+                .await?
+                .with_context(|| format!("no one has the e-mail {email}"))?;
+            let secret = web::auth::secret::new_secret("ghc_");
+            let now = state.clock.now();
+            state
+                .store
+                .create_claim_link(
+                    person.id,
+                    &web::auth::secret::digest(&secret),
+                    now + chrono::Duration::days(days.clamp(1, 90)),
+                    now,
+                )
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::Conflict { message, .. } => {
+                        anyhow::anyhow!("{email}: {message}")
+                    }
+                    other => other.into(),
+                })?;
+            println!("{}/claim/{secret}", base_url.trim_end_matches('/'));
         }
         AdminCommand::CreateToken { email, name } => {
             let email = domain::person::email(&email)

@@ -8,6 +8,7 @@ mod demo_history;
 mod demo_posts;
 mod demo_threads;
 mod export;
+mod import;
 mod report;
 mod serve;
 
@@ -27,6 +28,9 @@ pub enum Command {
     Admin(admin::AdminCommand),
     /// Health report of an activity log: figures, vitality, stage, diagnoses.
     Report(report::ReportArgs),
+    /// Import history from Slack, Stack Exchange or mailing lists.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Export data from the store.
     #[command(subcommand)]
     Export(export::ExportCommand),
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(&settings, args).await,
             Command::Admin(cmd) => admin::run(&settings, cmd).await,
             Command::Export(cmd) => export::run(&settings, cmd).await,
+            Command::Import(cmd) => import::run(&settings, cmd).await,
             Command::Config(args) => config::show(&settings, &args),
             Command::Report(args) => report::run(args),
         }

@@ -417,14 +417,17 @@ impl Reader {
             return Self::skip(sink, Reason::Malformed, raw.at, "a message without headers");
         }
         let sender = message.from().and_then(|a| a.first());
-        let address = sender.and_then(|a| a.address()).map(|a| {
-            // Archives often write "ada at example.org".
-            if a.contains('@') {
-                a.to_owned()
-            } else {
-                a.replacen(" at ", "@", 1)
-            }
-        });
+        // Archives often write "ada at example.org (Ada)", which is no address
+        // to a parser: read it from the raw header.
+        let address = sender
+            .and_then(|a| a.address())
+            .map(str::to_owned)
+            .filter(|a| a.contains('@'))
+            .or_else(|| {
+                let raw = message.header_raw("From")?;
+                let without_comment = raw.split('(').next().unwrap_or(raw);
+                Some(without_comment.trim().replacen(" at ", "@", 1))
+            });
         let Some(email) = address.as_deref().and_then(crate::usable_email) else {
             return Self::skip(
                 sink,
@@ -451,13 +454,22 @@ impl Reader {
         let person = format!("mail:{email}");
         if !self.emitted.contains(&email) {
             self.emitted.insert(email.clone());
-            let name = sender.and_then(|s| s.name()).unwrap_or_default();
+            let raw_name = message.header_raw("From").and_then(|r| {
+                r.split_once('(')
+                    .map(|(_, n)| n.trim_end().trim_end_matches(')').to_owned())
+            });
+            let name = sender
+                .and_then(|s| s.name())
+                .filter(|n| !n.contains(" at "))
+                .map(str::to_owned)
+                .or(raw_name)
+                .unwrap_or_default();
             let local = email.split('@').next().unwrap_or("someone").to_owned();
             let flow = sink.item(Item::Person(ImportedPerson {
                 key: person.clone(),
                 bot: system_address(&email),
                 email: Some(email.clone()),
-                name: fit_name(name.trim_matches('"'), &local),
+                name: fit_name(name.trim().trim_matches('"'), &local),
                 team: None,
             }));
             if flow.is_break() {
