@@ -121,11 +121,32 @@ impl Tally {
         }
     }
 
+    /// "threads 4, replies 3": in a fixed order, then any others.
     fn line(map: &BTreeMap<&'static str, u64>) -> String {
-        map.iter()
-            .map(|(k, v)| format!("{v} {k}"))
+        const ORDER: [&str; 9] = [
+            "communities",
+            "people",
+            "bots",
+            "people matched by e-mail",
+            "joins",
+            "threads",
+            "posts",
+            "replies",
+            "accepted answers",
+        ];
+        let mut keys: Vec<&&str> = map.keys().collect();
+        keys.sort_by_key(|k| ORDER.iter().position(|o| o == *k).unwrap_or(ORDER.len()));
+        keys.iter()
+            .map(|k| {
+                if **k == "bots" {
+                    format!("(bots {})", map[**k])
+                } else {
+                    format!("{k} {}", map[**k])
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
+            .replace(", (bots", " (bots")
     }
 
     fn skipped(&self) -> u64 {
@@ -215,7 +236,7 @@ impl Run<'_> {
                     PersonOutcome::Created(_) => {
                         Tally::add(&mut self.tally.created, "people");
                         if p.bot {
-                            Tally::add(&mut self.tally.created, "of them bots");
+                            Tally::add(&mut self.tally.created, "bots");
                         }
                     }
                     PersonOutcome::Matched(_) => {
@@ -250,7 +271,7 @@ impl Run<'_> {
             Item::Joined { person, at } => {
                 let community = self.community()?;
                 match self.imp.joined(community, &person, at).await? {
-                    Outcome::Added => Tally::add(&mut self.tally.created, "memberships"),
+                    Outcome::Added => Tally::add(&mut self.tally.created, "joins"),
                     Outcome::UnknownPerson => self.tally.drop(
                         "unknown users",
                         format!("{person}: joined, but was never imported"),
@@ -261,7 +282,11 @@ impl Run<'_> {
             Item::Post(p) => {
                 let community = self.community()?;
                 let by_bot = p.author.as_ref().is_some_and(|a| self.bots.contains(a));
-                match self.imp.post(community, &p).await? {
+                let outcome = self.imp.post(community, &p).await?;
+                if by_bot && matches!(outcome, Outcome::Thread(_) | Outcome::Reply(_)) {
+                    self.tally.bot_posts += 1;
+                }
+                match outcome {
                     Outcome::Thread(_) => Tally::add(&mut self.tally.created, "threads"),
                     Outcome::Reply(_) => Tally::add(&mut self.tally.created, "replies"),
                     Outcome::Existing => Tally::add(&mut self.tally.existing, "posts"),
@@ -278,9 +303,6 @@ impl Run<'_> {
                         format!("{}: written by someone never imported", p.key),
                     ),
                     Outcome::Added => {}
-                }
-                if by_bot {
-                    self.tally.bot_posts += 1;
                 }
             }
             Item::Accepted(a) => match self.imp.accept(&a).await? {

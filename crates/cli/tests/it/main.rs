@@ -4,6 +4,7 @@
 
 mod admin;
 mod config;
+mod import;
 mod server;
 
 use std::io::{BufRead, BufReader};
