@@ -185,8 +185,9 @@ async fn list(
     })
 }
 
-/// The new-thread form's fields, as text (also its query string when
-/// similar questions are checked without the script).
+/// The new-thread form's fields, as text. With `check` set (the "check for
+/// similar questions" button, for browsers without the script), the form
+/// comes back with the similar questions instead of being posted.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct DraftForm {
     #[serde(default)]
@@ -201,6 +202,8 @@ pub(super) struct DraftForm {
     tags: String,
     #[serde(default)]
     anonymous: String,
+    #[serde(default)]
+    check: String,
 }
 
 impl DraftForm {
@@ -250,8 +253,7 @@ fn new_page(seen: &Seen, f: DraftForm, chrome: Chrome) -> NewPage {
     }
 }
 
-/// Start a thread; with a title given (the "check" button submits the form
-/// here by GET), the similar questions are listed above the form.
+/// Start a thread (fields may be given in the query, e.g. `?type=question`).
 async fn new_form(
     State(state): State<AppState>,
     seen: Seen,
@@ -267,22 +269,23 @@ async fn new_form(
     if f.thread_type.is_empty() {
         f.thread_type = ThreadType::Question.as_str().into();
     }
-    // The token is not needed here, and a GET must not carry it further.
     f.csrf.clear();
-    let checked = !f.title.trim().is_empty();
-    let similar = if checked {
-        shared_space::similar_questions(&state, &seen, &f.title).await?
-    } else {
-        Vec::new()
-    };
     let chrome = Chrome::new(&seen.visitor, "Start a thread", "communities")
         .counted(&state)
         .await;
-    let mut page = new_page(&seen, f, chrome);
-    page.checked = checked;
+    Ok(render(&new_page(&seen, f, chrome))?.into_response())
+}
+
+/// The form again with the questions like the one being written.
+async fn checked_form(state: &AppState, seen: &Seen, f: DraftForm) -> Result<Response, PageError> {
+    let similar = shared_space::similar_questions(state, seen, &f.title).await?;
+    let chrome = Chrome::new(&seen.visitor, "Start a thread", "communities")
+        .counted(state)
+        .await;
+    let mut page = new_page(seen, f, chrome);
+    page.checked = true;
     page.similar = similar;
-    // The check submits the form (with its token) as a query string: keep it off other sites.
-    Ok(([(header::REFERRER_POLICY, "same-origin")], render(&page)?).into_response())
+    Ok(render(&page)?.into_response())
 }
 
 async fn open(
@@ -291,6 +294,9 @@ async fn open(
     PageForm(f): PageForm<DraftForm>,
 ) -> Result<Response, PageError> {
     seen.visitor.verify_csrf(&f.csrf)?;
+    if !f.check.is_empty() {
+        return checked_form(&state, &seen, f).await;
+    }
     match shared_space::open(&state, &seen, &f.draft()).await {
         Ok(id) => Ok(Redirect::to(&format!("/threads/{id}")).into_response()),
         Err(e) if shown(&e) => {
