@@ -52,7 +52,11 @@ pub enum AdminCommand {
         /// E-mail of the imported person.
         email: String,
         /// The site's address, for the link.
-        #[arg(long, default_value = "http://localhost:8080", env = "GUILDHALL_BASE_URL")]
+        #[arg(
+            long,
+            default_value = "http://localhost:8080",
+            env = "GUILDHALL_BASE_URL"
+        )]
         base_url: String,
         /// Days the link stays valid.
         #[arg(long, default_value_t = 7)]

@@ -205,12 +205,12 @@ pub fn from_slack(text: &str, person: &dyn Fn(&str) -> Option<String>) -> String
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
     while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("```") {
-            if let Some(end) = after.find("```") {
-                out.push_str(&code_block(&decode_entities(&after[..end])));
-                rest = &after[end + 3..];
-                continue;
-            }
+        if let Some(after) = rest.strip_prefix("```")
+            && let Some(end) = after.find("```")
+        {
+            out.push_str(&code_block(&decode_entities(&after[..end])));
+            rest = &after[end + 3..];
+            continue;
         }
         let next = rest.find("```").unwrap_or(rest.len());
         let next = if next == 0 { 3 } else { next };

@@ -63,10 +63,10 @@ pub fn normalise_subject(subject: &str) -> String {
             }
         }
         // "Re[2]:" and "Re^2:"
-        if lower.starts_with("re[") || lower.starts_with("re^") {
-            if let Some(colon) = s.find(':') {
-                s = s[colon + 1..].trim_start();
-            }
+        if (lower.starts_with("re[") || lower.starts_with("re^"))
+            && let Some(colon) = s.find(':')
+        {
+            s = s[colon + 1..].trim_start();
         }
         if s == before {
             break;

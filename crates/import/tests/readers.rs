@@ -98,7 +98,7 @@ fn slack_export_folder() {
         question.body
     );
     let reply = posts[1];
-    assert_eq!(reply.parents, [question.key.clone()]);
+    assert_eq!(reply.parents, std::slice::from_ref(&question.key));
     assert!(
         reply.body.contains("`vault kv` \\& a nightly job")
             && reply.body.contains("```\nvault kv rotate deploy/key\n```"),
