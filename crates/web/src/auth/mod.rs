@@ -61,6 +61,9 @@ pub struct Visitor {
     pub csrf: String,
     /// Why presented credentials were refused, if they were.
     pub refused: Option<&'static str>,
+    /// The signed-in person's unread notifications, counted for the pages
+    /// they read (the navigation shows it); `None` elsewhere.
+    pub unread: Option<i64>,
 }
 
 impl Visitor {
@@ -221,10 +224,29 @@ pub async fn visitor_layer(
             .into_response();
         }
     }
+    let path = request.uri().path();
+    let page_read = request.method() == Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/static/")
+        && !matches!(path, "/healthz" | "/metrics")
+        && !path.ends_with(".ics")
+        && !path.ends_with(".atom");
+    let unread = match &user {
+        // A failed count shows none rather than failing the page.
+        Some(u) if page_read => Some(
+            state
+                .store
+                .unread_notifications(u.person.id)
+                .await
+                .unwrap_or(0),
+        ),
+        _ => None,
+    };
     request.extensions_mut().insert(Visitor {
         user: user.map(Arc::new),
         csrf,
         refused,
+        unread,
     });
     let mut response = next.run(request).await;
     if let Some(value) = new_anon_cookie {

@@ -50,6 +50,8 @@ pub struct Chrome {
     pub csrf: String,
     /// Unread notifications, shown in the navigation (see [`Chrome::counted`]).
     pub unread: i64,
+    /// Whether `unread` has been counted.
+    counted: bool,
 }
 
 impl Chrome {
@@ -63,13 +65,18 @@ impl Chrome {
                 name: u.person.display_name.clone(),
             }),
             csrf: visitor.csrf.clone(),
-            unread: 0,
+            unread: visitor.unread.unwrap_or(0),
+            counted: visitor.unread.is_some(),
         }
     }
 
-    /// The same chrome with the viewer's unread notifications counted (a
-    /// failed count shows none rather than failing the page).
+    /// The same chrome with the viewer's unread notifications counted, for
+    /// pages answering a form (page reads are counted as the request
+    /// arrives); a failed count shows none rather than failing the page.
     pub async fn counted(mut self, state: &AppState) -> Self {
+        if self.counted {
+            return self;
+        }
         if let Some(v) = &self.viewer {
             self.unread = state.store.unread_notifications(v.id).await.unwrap_or(0);
         }
@@ -113,6 +120,7 @@ pub fn error_page(status: StatusCode, message: &str) -> String {
             viewer: None,
             csrf: String::new(),
             unread: 0,
+            counted: true,
         },
         heading,
         message: message.to_owned(),

@@ -201,6 +201,11 @@ async fn a_question_is_asked_answered_accepted_thanked_edited_and_found() {
         let notes = ok_page(&app, &bob, "/notifications").await;
         assert!(notes.contains("accepted your answer in") && notes.contains("gave you kudos"));
         assert!(notes.contains("class=\"count\"") && notes.contains("Mark all read"));
+        // Every page's navigation counts them, not only the shared space's.
+        for page in ["/people", "/settings/tokens", "/communities", "/portfolio"] {
+            let text = ok_page(&app, &bob, page).await;
+            assert!(text.contains("<span class=\"sr\"> unread</span>"), "{page}");
+        }
         let r = bob.post(&app, "/notifications/read", &[]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let read = ok_page(&app, &bob, "/notifications").await;
