@@ -19,7 +19,7 @@ use sqlx::any::AnyRow;
 pub use notifications::Notification;
 pub use recognition::{Kudos, ReactionCounts};
 pub use replies::{NewReply, Reply};
-pub use search::{SearchFilter, SearchHit};
+pub use search::{RANKED_WINDOW, SearchFilter, SearchHit};
 pub use seed::{SeedReply, SeedThread};
 
 use crate::activity::{self, NewEvent};

@@ -95,9 +95,31 @@ pub struct SearchHit {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
+/// How many of the newest matching posts are ranked by relevance. A query
+/// whose words are in a fifth of a million posts would otherwise score every
+/// one of them; ranking the newest thousand (after the filters and the
+/// searcher's privacy) keeps the answer fast and favours what is current.
+pub const RANKED_WINDOW: i64 = 1000;
+
+/// The rows a search may return, with the joins its filters need; `{source}`
+/// and `{matches}` are the backend's full-text parts.
+const FILTERED: &str = "{source} JOIN threads t ON t.id = e.thread_id \
+     JOIN communities c ON c.id = t.community_id \
+     LEFT JOIN replies r ON r.id = e.reply_id \
+     WHERE {matches} AND t.hidden_at IS NULL AND (r.id IS NULL OR r.hidden_at IS NULL) \
+     AND (c.visibility = 'open' OR EXISTS (SELECT 1 FROM memberships m \
+       WHERE m.community_id = c.id AND m.person_id = $2 AND m.left_at IS NULL)) \
+     AND ($3 = 0 OR t.community_id = $3) \
+     AND ($4 = '' OR t.thread_type = $4) \
+     AND ($5 = '' OR EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = t.id AND g.tag = $5)) \
+     AND ($6 = 0 OR ($7 = 1) = (t.accepted_reply_id IS NOT NULL) AND t.thread_type = 'question') \
+     AND ($8 = 0 OR e.reply_id IS NULL)";
+
 impl Store {
     /// Posts matching `filter` that `viewer` may see, best first, `limit`
-    /// from `offset`.
+    /// from `offset`: the newest [`RANKED_WINDOW`] matches are ranked by
+    /// relevance (BM25 on SQLite, `ts_rank_cd` on PostgreSQL), and only the
+    /// page returned gets its snippet.
     pub async fn search(
         &self,
         viewer: i64,
@@ -106,7 +128,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<SearchHit>, StoreError> {
         let terms = search_terms(&filter.query);
-        if terms.is_empty() {
+        if terms.is_empty() || offset >= RANKED_WINDOW {
             return Ok(Vec::new());
         }
         let joiner = match (self.backend, filter.any_word) {
@@ -132,7 +154,7 @@ impl Store {
             ),
             Backend::Postgres => (
                 "search_entries e CROSS JOIN to_tsquery('english', $1) q",
-                "e.document @@ q AND $1 = $1",
+                "e.document @@ q",
                 format!(
                     "ts_headline('english', CASE WHEN e.reply_id IS NULL THEN e.title || ' — ' ELSE '' END || e.body, q, \
                      'StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"')"
@@ -140,8 +162,61 @@ impl Store {
                 "ts_rank_cd(e.document, q) DESC",
             ),
         };
-        let sql = format!(
-            "SELECT e.thread_id, e.reply_id, {snippet} AS snippet, t.title, t.thread_type, \
+        let filtered = FILTERED
+            .replace("{source}", source)
+            .replace("{matches}", matches);
+        let tag = filter.tag.clone().unwrap_or_default();
+        let thread_type = filter.thread_type.map(|t| t.as_str()).unwrap_or_default();
+        macro_rules! bind_filters {
+            ($sql:expr) => {
+                sqlx::query($sql)
+                    .bind(&query)
+                    .bind(viewer)
+                    .bind(filter.community.unwrap_or_default())
+                    .bind(thread_type)
+                    .bind(&tag)
+                    .bind(i64::from(filter.solved.is_some()))
+                    .bind(i64::from(filter.solved == Some(true)))
+                    .bind(i64::from(filter.threads_only))
+            };
+        }
+        // 1. Where the window of the newest matches begins.
+        let floor_sql = format!(
+            "SELECT MIN(w.rid) AS floor FROM (SELECT e.rowid AS rid FROM {filtered} \
+             ORDER BY e.rowid DESC LIMIT {RANKED_WINDOW}) w"
+        );
+        let floor: Option<i64> = bind_filters!(&floor_sql)
+            .fetch_one(self.reader())
+            .await?
+            .try_get("floor")?;
+        let Some(floor) = floor else {
+            return Ok(Vec::new());
+        };
+        // 2. The page, by relevance within the window.
+        let rank_sql = format!(
+            "SELECT e.rowid AS rid FROM {filtered} AND e.rowid >= $9 ORDER BY {order}, e.rowid DESC LIMIT $10 OFFSET $11"
+        );
+        let page: Vec<i64> = bind_filters!(&rank_sql)
+            .bind(floor)
+            .bind(limit.min(RANKED_WINDOW - offset))
+            .bind(offset)
+            .fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i64, _>("rid"))
+            .collect::<Result<_, _>>()?;
+        if page.is_empty() {
+            return Ok(Vec::new());
+        }
+        // 3. What is shown of each: only these rows get a snippet. (The list
+        // is of integers the database itself returned.)
+        let ids = page
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let detail_sql = format!(
+            "SELECT e.rowid AS rid, e.thread_id, e.reply_id, {snippet} AS snippet, t.title, t.thread_type, \
              c.slug, c.name, t.accepted_reply_id, \
              CASE WHEN e.reply_id IS NULL THEN t.author_id ELSE r.author_id END AS author_id, \
              ap.display_name AS author_name, \
@@ -150,32 +225,17 @@ impl Store {
              JOIN communities c ON c.id = t.community_id \
              LEFT JOIN replies r ON r.id = e.reply_id \
              LEFT JOIN people ap ON ap.id = (CASE WHEN e.reply_id IS NULL THEN t.author_id ELSE r.author_id END) \
-             WHERE {matches} AND t.hidden_at IS NULL AND (r.id IS NULL OR r.hidden_at IS NULL) \
-             AND (c.visibility = 'open' OR EXISTS (SELECT 1 FROM memberships m \
-               WHERE m.community_id = c.id AND m.person_id = $2 AND m.left_at IS NULL)) \
-             AND ($3 = 0 OR t.community_id = $3) \
-             AND ($4 = '' OR t.thread_type = $4) \
-             AND ($5 = '' OR EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = t.id AND g.tag = $5)) \
-             AND ($6 = 0 OR ($7 = 1) = (t.accepted_reply_id IS NOT NULL) AND t.thread_type = 'question') \
-             AND ($8 = 0 OR e.reply_id IS NULL) \
-             ORDER BY {order} LIMIT $9 OFFSET $10"
+             WHERE {matches} AND e.rowid IN ({ids})"
         );
-        let rows = sqlx::query(&sql)
-            .bind(query)
-            .bind(viewer)
-            .bind(filter.community.unwrap_or_default())
-            .bind(filter.thread_type.map(|t| t.as_str()).unwrap_or_default())
-            .bind(filter.tag.as_deref().unwrap_or_default())
-            .bind(i64::from(filter.solved.is_some()))
-            .bind(i64::from(filter.solved == Some(true)))
-            .bind(i64::from(filter.threads_only))
-            .bind(limit)
-            .bind(offset)
+        let rows = sqlx::query(&detail_sql)
+            .bind(&query)
             .fetch_all(self.reader())
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(SearchHit {
+        let mut hits = std::collections::HashMap::with_capacity(rows.len());
+        for row in &rows {
+            hits.insert(
+                row.try_get::<i64, _>("rid")?,
+                SearchHit {
                     thread_id: row.try_get("thread_id")?,
                     reply_id: row.try_get("reply_id")?,
                     title: row.try_get("title")?,
@@ -188,8 +248,9 @@ impl Store {
                     author: super::author_from(row, "author_id", "author_name")?,
                     snippet: row.try_get("snippet")?,
                     at: from_millis(row.try_get("at")?),
-                })
-            })
-            .collect()
+                },
+            );
+        }
+        Ok(page.iter().filter_map(|id| hits.remove(id)).collect())
     }
 }

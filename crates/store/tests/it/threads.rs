@@ -699,3 +699,46 @@ async fn search_ranks_filters_and_keeps_private_posts_private() {
         ));
     }
 }
+
+#[tokio::test]
+async fn relevance_is_ranked_within_the_newest_matches() {
+    use store::threads::{RANKED_WINDOW, SeedThread};
+    for db in testing::all().await {
+        let s = &db.store;
+        let ada = person(s, "ada@x.org", "Ada").await;
+        let c = s
+            .create_community(&charter("deploys", Visibility::Open), ada, t0())
+            .await
+            .unwrap();
+        let seed = |title: &str, i: i64| SeedThread {
+            community_id: c,
+            author_id: ada,
+            thread_type: ThreadType::Discussion,
+            title: title.into(),
+            body: "a common word".into(),
+            tags: Vec::new(),
+            at: t0() + Duration::minutes(i),
+            replies: Vec::new(),
+            accepted: None,
+        };
+        // The oldest post says "common" most, but is older than the window.
+        let mut threads = vec![seed("common common common", 0)];
+        threads.extend((1..=RANKED_WINDOW).map(|i| seed("plain", i)));
+        let ids = s.seed_threads(&threads).await.unwrap();
+        let filter = SearchFilter {
+            query: "common".into(),
+            ..Default::default()
+        };
+        let first = s.search(ada, &filter, 0, 5).await.unwrap();
+        assert_eq!(first.len(), 5);
+        assert!(first.iter().all(|h| h.thread_id != ids[0]));
+        assert!(
+            s.search(ada, &filter, RANKED_WINDOW, 5)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let last = s.search(ada, &filter, RANKED_WINDOW - 2, 5).await.unwrap();
+        assert_eq!(last.len(), 2);
+    }
+}
