@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 posts=${1:-1000000}
 database=${2:-}
 out=bench/data/shared-space-results.txt
-addr=127.0.0.1:18182
+addr=${GUILDHALL_BENCH_ADDR:-127.0.0.1:18182}
 mkdir -p bench/data
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 cargo build --release --locked -p cli
