@@ -125,7 +125,7 @@ async fn build(
             content.set_content_type("html".to_owned());
             content.set_value(crate::markdown::render(&t.body));
             let mut entry = Entry::default();
-            entry.set_id(format!("{url}"));
+            entry.set_id(url.clone());
             entry.set_title(Text::plain(format!(
                 "[{}] {}",
                 t.thread_type.label(),
