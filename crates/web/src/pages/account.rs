@@ -58,7 +58,7 @@ struct LogInForm {
     password: String,
 }
 
-fn signed_in(state: &AppState, session: &NewSession) -> Response {
+pub(super) fn signed_in(state: &AppState, session: &NewSession) -> Response {
     let cookie = set_cookie(
         SESSION_COOKIE,
         &session.secret,

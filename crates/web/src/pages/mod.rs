@@ -3,6 +3,7 @@
 //! sheet.
 
 mod account;
+mod claim;
 mod communities;
 mod communities_home;
 mod communities_manage;
@@ -148,6 +149,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/style.css", get(style))
         .merge(home::router())
         .merge(account::router())
+        .merge(claim::router())
         .merge(people::router())
         .merge(communities::router())
         .merge(communities_home::router())

@@ -3,6 +3,7 @@
 
 mod accounts_api;
 mod browser;
+mod claim;
 mod communities;
 mod communities_stewards;
 mod gatherings;

@@ -31,6 +31,7 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/signup", &["GET", "POST"]),
     ("/login", &["GET", "POST"]),
     ("/logout", &["POST"]),
+    ("/claim/{link}", &["GET", "POST"]),
     ("/people", &["GET"]),
     ("/people/{id}", &["GET"]),
     ("/profile/edit", &["GET"]),
