@@ -14,8 +14,8 @@ mod operations;
 mod pages;
 mod privacy;
 mod pulses;
-mod thread_pages;
 mod thread_feed;
+mod thread_pages;
 mod threads_api;
 
 use std::net::SocketAddr;
