@@ -123,7 +123,7 @@ struct RevisionView {
 struct HistoryPage {
     chrome: Chrome,
     id: i64,
-    title: String,
+    heading: String,
     hidden: bool,
     revisions: Vec<RevisionView>,
 }
@@ -133,12 +133,40 @@ async fn history(
     member: PageMember,
     PagePath(id): PagePath<i64>,
 ) -> Result<Html<String>, PageError> {
-    let seen = shared_space::seen_thread(&state, &member.user, id).await?;
-    let hidden = seen.thread.hidden_at.is_some();
+    history_of(&state, &member, id, None).await
+}
+
+async fn reply_history(
+    State(state): State<AppState>,
+    member: PageMember,
+    PagePath(id): PagePath<i64>,
+) -> Result<Html<String>, PageError> {
+    let (reply, _) = shared_space::seen_reply(&state, &member.user, id).await?;
+    history_of(&state, &member, reply.thread_id, Some(reply)).await
+}
+
+/// The revisions of a thread's opening post, or of one of its replies, each
+/// compared with the one before.
+async fn history_of(
+    state: &AppState,
+    member: &PageMember,
+    id: i64,
+    reply: Option<store::threads::Reply>,
+) -> Result<Html<String>, PageError> {
+    let seen = shared_space::seen_thread(state, &member.user, id).await?;
+    let hidden =
+        seen.thread.hidden_at.is_some() || reply.as_ref().is_some_and(|r| r.hidden_at.is_some());
+    let anonymous = match &reply {
+        Some(r) => r.anonymous,
+        None => seen.thread.anonymous,
+    };
     let revisions = if hidden {
         Vec::new()
     } else {
-        state.store.post_revisions(id, None).await?
+        state
+            .store
+            .post_revisions(id, reply.as_ref().map(|r| r.id))
+            .await?
     };
     // Newest first: each revision is compared with the next one in the list.
     let views = revisions
@@ -151,7 +179,7 @@ async fn history(
                 revision: r.revision,
                 editor: match &r.editor {
                     Some(e) => e.name.clone(),
-                    None if seen.thread.anonymous => ASKER.to_owned(),
+                    None if anonymous => ASKER.to_owned(),
                     None => "someone".to_owned(),
                 },
                 at: r.at,
@@ -178,21 +206,21 @@ async fn history(
             }
         })
         .collect();
-    let title = if hidden {
+    let title = if seen.thread.hidden_at.is_some() {
         "(hidden)".to_owned()
     } else {
         seen.thread.title.clone()
     };
+    let heading = match &reply {
+        Some(_) => format!("History of a reply in “{title}”"),
+        None => format!("History of “{title}”"),
+    };
     render(&HistoryPage {
-        chrome: Chrome::new(
-            &member.visitor,
-            format!("History of {title}"),
-            "communities",
-        )
-        .counted(&state)
-        .await,
+        chrome: Chrome::new(&member.visitor, heading.clone(), "communities")
+            .counted(state)
+            .await,
         id,
-        title,
+        heading,
         hidden,
         revisions: views,
     })
@@ -202,4 +230,5 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/threads/{id}/edit", get(edit_page).post(edit))
         .route("/threads/{id}/history", get(history))
+        .route("/replies/{id}/history", get(reply_history))
 }

@@ -90,6 +90,7 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/threads/{id}/hide", &["POST"]),
     ("/replies/{id}/edit", &["GET", "POST"]),
     ("/replies/{id}/hide", &["POST"]),
+    ("/replies/{id}/history", &["GET"]),
     ("/search", &["GET"]),
     ("/notifications", &["GET"]),
     ("/notifications/read", &["POST"]),

@@ -258,6 +258,15 @@ async fn a_question_is_asked_answered_accepted_thanked_edited_and_found() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let (s, _) = ada.page(&app, &format!("/replies/{answer}/edit")).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+        // The reply's own history, linked from the thread.
+        let thread = ok_page(&app, &ada, &format!("/threads/{id}")).await;
+        assert!(thread.contains(&format!("href=\"/replies/{answer}/history\"")));
+        let history = ok_page(&app, &ada, &format!("/replies/{answer}/history")).await;
+        assert!(history.contains("History of a reply in"), "{history}");
+        assert!(
+            history.contains("short lifetimes.</ins>"),
+            "{history}"
+        );
 
         // Help wanted: unanswered, then overdue after a week; solved ones not at all.
         let flaky = ask(
