@@ -263,10 +263,7 @@ async fn a_question_is_asked_answered_accepted_thanked_edited_and_found() {
         assert!(thread.contains(&format!("href=\"/replies/{answer}/history\"")));
         let history = ok_page(&app, &ada, &format!("/replies/{answer}/history")).await;
         assert!(history.contains("History of a reply in"), "{history}");
-        assert!(
-            history.contains("short lifetimes.</ins>"),
-            "{history}"
-        );
+        assert!(history.contains("short lifetimes.</ins>"), "{history}");
 
         // Help wanted: unanswered, then overdue after a week; solved ones not at all.
         let flaky = ask(
