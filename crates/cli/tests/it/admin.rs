@@ -142,12 +142,12 @@ fn demo_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let first = ok(guildhall(dir.path()).args(["demo", "--events", "0"]));
     assert!(
-        first.contains("16 people, 6 communities and 4 conversations added"),
+        first.contains("16 people, 6 communities, 4 conversations and 1 gathering series added"),
         "{first}"
     );
     let second = ok(guildhall(dir.path()).args(["demo", "--events", "0"]));
     assert!(
-        second.contains("0 people, 0 communities and 0 conversations added"),
+        second.contains("0 people, 0 communities, 0 conversations and 0 gathering series added"),
         "{second}"
     );
     assert!(dir.path().join("guildhall-data/guildhall.db").exists());
@@ -162,16 +162,38 @@ fn export_writes_the_public_activity_log_that_report_reads() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    // The demo's six communities have 26 members between them, each joining once.
-    assert_eq!(lines.len(), 26);
+    // The demo's six communities have 26 members between them, each joining
+    // once; its four conversations add 4 threads, 4 replies, an accepted
+    // answer and kudos.
+    let joins: Vec<_> = lines.iter().filter(|e| e["kind"] == "joined").collect();
+    assert_eq!(joins.len(), 26);
     assert!(
+        joins
+            .iter()
+            .all(|e| e["actor"].is_string() && e["team"].is_string())
+    );
+    let count = |kind: &str| lines.iter().filter(|e| e["kind"] == kind).count();
+    assert_eq!(
+        [
+            count("thread_opened"),
+            count("replied"),
+            count("answer_accepted"),
+            count("kudos")
+        ],
+        [4, 4, 1, 1]
+    );
+    assert_eq!(lines.len(), 36);
+    // The anonymous question is in the log without anyone's name.
+    assert_eq!(
         lines
             .iter()
-            .all(|e| e["kind"] == "joined" && e["actor"].is_string() && e["team"].is_string())
+            .filter(|e| e["kind"] == "thread_opened" && e["actor"].is_null())
+            .count(),
+        1
     );
     let fe =
         ok(guildhall(dir.path()).args(["export", "activity", "--community", "front-end-craft"]));
-    assert_eq!(fe.lines().count(), 5);
+    assert_eq!(fe.lines().count(), 7);
     let file = dir.path().join("log.jsonl");
     ok(guildhall(dir.path())
         .args(["export", "activity", "--out"])
