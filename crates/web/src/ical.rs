@@ -222,16 +222,18 @@ fn transitions(zone: Tz, year: i32) -> Vec<DateTime<Utc>> {
     while day < end && day.year() == year {
         let next = day + TimeDelta::days(1);
         if offset_at(zone, day) != offset_at(zone, next) {
-            let (mut lo, mut hi) = (day, next);
-            while hi - lo > TimeDelta::minutes(1) {
+            // Bisect on whole seconds: the change is the first second with the new offset.
+            let (mut lo, mut hi) = (day.timestamp(), next.timestamp());
+            while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
-                if offset_at(zone, mid) == offset_at(zone, day) {
+                let at = DateTime::from_timestamp(mid, 0).unwrap_or(day);
+                if offset_at(zone, at) == offset_at(zone, day) {
                     lo = mid;
                 } else {
                     hi = mid;
                 }
             }
-            out.push(hi);
+            out.push(DateTime::from_timestamp(hi, 0).unwrap_or(next));
         }
         day = next;
     }
