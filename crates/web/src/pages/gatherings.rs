@@ -1,16 +1,12 @@
 //! Gatherings in the browser: a community's series and the form to start
 //! one, a series with its next occurrences (RSVP, facilitation suggestions,
 //! volunteering), one occurrence (answers, seats and waitlist, attendance,
-//! check-in, notes and recording), the time-zone fairness view, calendar
-//! feeds (made and revoked under settings, served by token), and the
-//! community home's next gatherings.
-
-use std::sync::Arc;
+//! check-in, notes and recording), the time-zone fairness view, and the
+//! community home's next gatherings. Calendar feeds have their own module.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
@@ -18,14 +14,14 @@ use chrono_tz::Tz;
 use domain::gathering::plan::Draft;
 use domain::gathering::{Format, Occurrence, OccurrenceStatus};
 use serde::Deserialize;
-use store::gatherings::{FeedToken, SeriesRecord};
+use store::gatherings::SeriesRecord;
 
 use super::{Chrome, CsrfForm, render};
 use crate::AppState;
-use crate::api::communities_access::{Seen, visible_by_slug};
+use crate::api::communities_access::Seen;
 use crate::auth::{CurrentUser, PageMember};
 use crate::error::{PageError, WebError};
-use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::extract::{PageForm, PagePath};
 use crate::gathering_service::{
     self as gs, FacilitationView, FairnessView, OccurrenceView, SeriesAccess,
 };
@@ -211,7 +207,7 @@ async fn list(State(state): State<AppState>, seen: Seen) -> Result<Html<String>,
     Ok(list_page(&state, &seen, SeriesForm::default(), None).await?)
 }
 
-fn shown(e: &WebError) -> bool {
+pub(super) fn shown(e: &WebError) -> bool {
     matches!(
         e,
         WebError::Invalid(_) | WebError::Conflict { .. } | WebError::Forbidden(_)
@@ -657,123 +653,6 @@ async fn fairness(
     })
 }
 
-#[derive(Deserialize)]
-struct FeedQuery {
-    #[serde(default)]
-    token: String,
-}
-
-async fn feed(
-    State(state): State<AppState>,
-    PageQuery(q): PageQuery<FeedQuery>,
-) -> Result<Response, PageError> {
-    let body = gs::feed(&state, &q.token).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-#[derive(Template)]
-#[template(path = "gathering_feeds.html")]
-struct FeedsPage {
-    chrome: Chrome,
-    feeds: Vec<FeedToken>,
-    communities: Vec<(String, String)>,
-    made: Option<String>,
-    error: Option<String>,
-}
-
-async fn feeds_page(
-    state: &AppState,
-    member: &PageMember,
-    made: Option<String>,
-    error: Option<String>,
-) -> Result<Html<String>, WebError> {
-    let me = member.user.person.id;
-    let communities = state
-        .store
-        .communities_of(me, Some(me))
-        .await?
-        .into_iter()
-        .map(|c| (c.slug, c.name))
-        .collect();
-    render(&FeedsPage {
-        chrome: Chrome::new(&member.visitor, "Calendar feeds", "tokens"),
-        feeds: state.store.feed_tokens(me).await?,
-        communities,
-        made,
-        error,
-    })
-    .map_err(|e| e.0)
-}
-
-async fn feeds(
-    State(state): State<AppState>,
-    member: PageMember,
-) -> Result<Html<String>, PageError> {
-    Ok(feeds_page(&state, &member, None, None).await?)
-}
-
-#[derive(Deserialize)]
-struct FeedForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    community: String,
-}
-
-async fn make_feed(
-    State(state): State<AppState>,
-    member: PageMember,
-    PageForm(form): PageForm<FeedForm>,
-) -> Result<Response, PageError> {
-    member.visitor.verify_csrf(&form.csrf)?;
-    let user: &Arc<CurrentUser> = &member.user;
-    let community = if form.community.trim().is_empty() {
-        Ok(None)
-    } else {
-        visible_by_slug(&state, &form.community, user.person.id, "community")
-            .await
-            .map(Some)
-    };
-    let made = match community {
-        Ok(c) => gs::create_feed(&state, user, c.as_ref()).await,
-        Err(e) => Err(e),
-    };
-    match made {
-        Ok((secret, _)) => Ok(
-            feeds_page(&state, &member, Some(gs::feed_path(&secret)), None)
-                .await?
-                .into_response(),
-        ),
-        Err(e) if shown(&e) => {
-            let status = e.status();
-            let page = feeds_page(&state, &member, None, Some(e.public_message())).await?;
-            Ok((status, page).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn revoke_feed(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<CsrfForm>,
-) -> Result<Response, PageError> {
-    member.visitor.verify_csrf(&form.csrf)?;
-    state
-        .store
-        .revoke_feed_token(member.user.person.id, id, state.clock.now())
-        .await?;
-    Ok(Redirect::to("/settings/feeds").into_response())
-}
-
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/communities/{slug}/gatherings", get(list).post(create))
@@ -788,7 +667,4 @@ pub(super) fn router() -> Router<AppState> {
         .route("/occurrences/{id}/cancel", post(cancel))
         .route("/occurrences/{id}/decline", post(decline))
         .route("/occurrences/{id}/record", post(record))
-        .route("/feeds/calendar.ics", get(feed))
-        .route("/settings/feeds", get(feeds).post(make_feed))
-        .route("/settings/feeds/{id}/revoke", post(revoke_feed))
 }

@@ -7,6 +7,7 @@ mod claim;
 mod communities;
 mod communities_home;
 mod communities_manage;
+mod gathering_feeds;
 mod gatherings;
 mod health;
 mod home;
@@ -155,6 +156,7 @@ pub fn router() -> Router<AppState> {
         .merge(communities_home::router())
         .merge(communities_manage::router())
         .merge(gatherings::router())
+        .merge(gathering_feeds::router())
         .merge(health::router())
         .merge(pulses::router())
         .merge(threads::router())
