@@ -12,6 +12,7 @@ pub mod activity;
 pub mod communities;
 mod error;
 pub mod gatherings;
+mod identities;
 pub mod imports;
 pub mod login_limit;
 pub mod people;
