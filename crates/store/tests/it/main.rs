@@ -9,6 +9,7 @@ mod imports;
 mod people;
 mod pulses;
 mod threads;
+mod threads_search;
 
 use chrono::{DateTime, TimeZone, Utc};
 use domain::person::OrgRole;
