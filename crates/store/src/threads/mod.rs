@@ -489,12 +489,36 @@ impl Store {
         self.with_tags(rows).await
     }
 
+    /// The threads of `rows` with their tags, fetched in one query.
     async fn with_tags(&self, rows: Vec<AnyRow>) -> Result<Vec<Thread>, StoreError> {
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let mut thread = thread_from(row)?;
-            thread.tags = self.tags_of(thread.id).await?;
-            out.push(thread);
+        let mut out = rows
+            .iter()
+            .map(thread_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        if out.is_empty() {
+            return Ok(out);
+        }
+        // The list is of integers the database itself returned.
+        let ids = out
+            .iter()
+            .map(|t| t.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let tags = sqlx::query(&format!(
+            "SELECT thread_id, tag FROM thread_tags WHERE thread_id IN ({ids}) ORDER BY thread_id, position"
+        ))
+        .fetch_all(self.reader())
+        .await?;
+        let mut by_thread: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
+        for row in &tags {
+            by_thread
+                .entry(row.try_get("thread_id")?)
+                .or_default()
+                .push(row.try_get("tag")?);
+        }
+        for thread in &mut out {
+            thread.tags = by_thread.remove(&thread.id).unwrap_or_default();
         }
         Ok(out)
     }
