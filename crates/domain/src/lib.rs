@@ -5,12 +5,14 @@
 pub mod charter;
 pub mod clock;
 pub mod community;
+pub mod experiment;
 pub mod gathering;
 pub mod imported;
 pub mod invalid;
 pub mod membership;
 pub mod overlap;
 pub mod person;
+pub mod practice;
 pub mod pulse;
 pub mod thread;
 

@@ -11,11 +11,13 @@
 pub mod activity;
 pub mod communities;
 mod error;
+pub mod experiments;
 pub mod gatherings;
 mod identities;
 pub mod imports;
 pub mod login_limit;
 pub mod people;
+pub mod practice;
 pub mod pulses;
 pub mod sessions;
 pub mod testing;

@@ -5,10 +5,12 @@
 
 pub mod accounts;
 pub mod api;
+pub mod artifact_service;
 pub mod auth;
 pub mod cursor;
 pub mod directory;
 pub mod error;
+pub mod experiment_service;
 pub mod extract;
 pub mod gathering_service;
 pub mod health_view;

@@ -4,9 +4,11 @@
 mod accounts;
 mod bots;
 mod communities;
+mod experiments;
 mod gatherings;
 mod imports;
 mod people;
+mod practice;
 mod pulses;
 mod threads;
 mod threads_search;

@@ -3,11 +3,13 @@
 //! generated from the code and lists every operation.
 
 mod accounts;
+mod artifacts;
 pub(crate) mod communities;
 pub(crate) mod communities_access;
 pub(crate) mod communities_membership;
 pub(crate) mod communities_schema;
 pub(crate) mod communities_stewardship;
+mod experiments;
 mod gatherings;
 pub(crate) mod gatherings_schema;
 mod health;
@@ -67,4 +69,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(communities_membership::router())
         .merge(gatherings::router())
         .merge(threads::router())
+        .merge(artifacts::router())
+        .merge(experiments::router())
 }

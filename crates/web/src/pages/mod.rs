@@ -3,10 +3,12 @@
 //! sheet.
 
 mod account;
+mod artifacts;
 mod claim;
 mod communities;
 mod communities_home;
 mod communities_manage;
+mod experiments;
 mod gathering_feeds;
 mod gatherings;
 mod health;
@@ -165,5 +167,7 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(notifications::router())
         .merge(tokens::router())
+        .merge(artifacts::router())
+        .merge(experiments::router())
         .fallback(not_found)
 }

@@ -2,10 +2,12 @@
 //! configured) PostgreSQL.
 
 mod accounts_api;
+mod artifacts;
 mod browser;
 mod claim;
 mod communities;
 mod communities_stewards;
+mod experiments;
 mod gatherings;
 mod health_board;
 mod health_pages;

@@ -1,0 +1,1 @@
+//! Experiments and the adoption of artifacts by teams.

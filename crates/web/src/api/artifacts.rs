@@ -1,0 +1,9 @@
+//! API operations for artifacts.
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+}

@@ -1,0 +1,2 @@
+//! Who may see and do what with artifacts, and the views of them that pages
+//! and API share.
