@@ -31,6 +31,13 @@ const MOVES: &[(&str, &str)] = &[
     ("gathering_occurrences", "facilitator_id"),
     ("gathering_attendance", "recorded_by"),
     ("import_keys", "person_id"),
+    ("artifacts", "owner_id"),
+    ("artifacts", "created_by"),
+    ("artifacts", "last_reviewed_by"),
+    ("artifact_revisions", "author_id"),
+    ("artifact_reviews", "reviewer_id"),
+    ("artifact_reuses", "person_id"),
+    ("artifact_links", "created_by"),
 ];
 
 /// Tables where a person may appear once per key: the merged person's row
