@@ -309,6 +309,28 @@ impl Series {
         Ok((before, after))
     }
 
+    /// Where an occurrence `recurrence_id` of a series in `zone` lands when,
+    /// from its occurrence `from` on, the series continues as `self` ("this
+    /// and following", or a whole-series edit from its first date): shifted
+    /// by the same local date and time as `from` is to `self`'s first start.
+    /// `None` when `self` has no occurrence there (say, its rule changed).
+    pub fn carried(
+        &self,
+        zone: Tz,
+        from: DateTime<Utc>,
+        recurrence_id: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let local = |t: DateTime<Utc>| t.with_timezone(&zone).naive_local();
+        let shift = self.start() - local(from);
+        let target = local(recurrence_id).checked_add_signed(shift)?;
+        let at = self
+            .zone
+            .from_local_datetime(&target)
+            .earliest()?
+            .with_timezone(&Utc);
+        self.is_occurrence(at).then_some(at)
+    }
+
     fn check_occurrence(&self, recurrence_id: DateTime<Utc>) -> Result<(), Invalid> {
         if self.is_occurrence(recurrence_id) {
             Ok(())

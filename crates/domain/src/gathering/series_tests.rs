@@ -176,6 +176,39 @@ fn edit_all_following_splits_without_losing_or_adding_occurrences() {
 }
 
 #[test]
+fn following_dates_carry_to_the_new_time_across_the_change() {
+    let s = berlin_weekly();
+    let berlin = chrono_tz::Europe::Berlin;
+    // From Monday 23 March (winter time) on, Tuesdays at 10:30 Berlin.
+    let from = utc(2026, 3, 23, 8, 0);
+    assert!(s.is_occurrence(from) && s.is_occurrence(utc(2026, 4, 6, 7, 0)));
+    let next = series("FREQ=WEEKLY;BYDAY=TU", berlin, local(2026, 3, 24, 10, 30));
+    assert_eq!(
+        next.carried(berlin, from, from),
+        Some(utc(2026, 3, 24, 9, 30))
+    );
+    // After the change to summer time: 09:00 Monday is 07:00 UTC, 10:30 Tuesday 08:30 UTC.
+    assert_eq!(
+        next.carried(berlin, from, utc(2026, 4, 6, 7, 0)),
+        Some(utc(2026, 4, 7, 8, 30))
+    );
+    // Every other week: the skipped weeks have nowhere to go.
+    let fortnightly = series(
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+        berlin,
+        local(2026, 3, 23, 9, 0),
+    );
+    assert_eq!(
+        fortnightly.carried(berlin, from, utc(2026, 3, 30, 7, 0)),
+        None
+    );
+    assert_eq!(
+        fortnightly.carried(berlin, from, utc(2026, 4, 6, 7, 0)),
+        Some(utc(2026, 4, 6, 7, 0))
+    );
+}
+
+#[test]
 fn splitting_a_counted_series_keeps_the_count() {
     let s = series(
         "FREQ=DAILY;INTERVAL=2;COUNT=10",

@@ -6,6 +6,7 @@
 //! `gathering_held`) appends it in the same transaction.
 
 mod attendance;
+mod carry;
 mod feeds;
 mod rsvps;
 mod volunteers;
@@ -313,7 +314,8 @@ impl Store {
     }
 
     /// Replaces the whole series `id` with `plan` (title, schedule, ...).
-    /// What is known about its occurrences stays, keyed by recurrence id.
+    /// What is known about its occurrences follows each date to where the
+    /// new schedule puts it (the first date to the new first start).
     pub async fn update_series(
         &self,
         id: i64,
@@ -322,15 +324,22 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         writable_series(&mut tx, id).await?;
+        let sql = format!("SELECT {SERIES_COLUMNS} FROM gathering_series WHERE id = $1");
+        let old = series_from(&sqlx::query(&sql).bind(id).fetch_one(&mut *tx).await?)?;
+        let zone = domain::person::time_zone(&old.time_zone)
+            .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.to_string().into())))?;
         write_plan(&mut tx, id, plan, at).await?;
+        carry::carry(&mut tx, id, zone, old.first_start, id, &plan.series).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// "This and following": series `id` ends with `before` (its rule now
     /// ends before `from`), and a new series made from `after` continues from
-    /// the occurrence `from`, taking the RSVPs, attendance, notes, volunteers
-    /// and declines of `from` and later. Returns the new series' id.
+    /// the occurrence `from`, taking the RSVPs, attendance, notes and
+    /// declines of `from` and later (each date carried to where `after` puts
+    /// it) and copies of the whole-series RSVPs and the volunteers. Returns
+    /// the new series' id.
     pub async fn split_series(
         &self,
         id: i64,
@@ -349,22 +358,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let new = insert_series(&mut tx, community, after, Some(id), by, at).await?;
-        for table in [
-            "gathering_occurrences",
-            "gathering_rsvps",
-            "gathering_attendance",
-            "gathering_declines",
-        ] {
-            // Table names are our own constants.
-            sqlx::query(&format!(
-                "UPDATE {table} SET series_id = $1 WHERE series_id = $2 AND recurrence_id >= $3"
-            ))
-            .bind(new)
-            .bind(id)
-            .bind(millis(from))
-            .execute(&mut *tx)
-            .await?;
-        }
+        carry::carry(&mut tx, id, before.zone(), from, new, &after.series).await?;
         for table in ["gathering_series_rsvps", "gathering_volunteers"] {
             let (cols, select) = if table == "gathering_volunteers" {
                 ("series_id, person_id, since", "$1, person_id, since")

@@ -259,20 +259,67 @@ async fn this_and_following_splits_and_moves_what_is_known() {
         let moved = s.series(new).await.unwrap();
         assert_eq!(moved.split_from, Some(id));
         assert_eq!(moved.title, "Weekly call (later)");
+        // Ana's answer follows the date to its new time, 10:00 Berlin.
         let kept = OccurrenceRef {
+            series: new,
+            recurrence_id: utc(3, 31, 8),
+        };
+        assert_eq!(s.answers(&kept).await.unwrap()[0].response, Response::Yes);
+        let stale = OccurrenceRef {
             series: new,
             recurrence_id: third.recurrence_id,
         };
-        assert_eq!(s.answers(&kept).await.unwrap()[0].response, Response::Yes);
+        assert!(
+            s.answers(&stale)
+                .await
+                .unwrap()
+                .iter()
+                .all(|a| a.person_id != ana || a.response != Response::Yes)
+        );
         assert_eq!(s.volunteers(new).await.unwrap().len(), 1);
         assert_eq!(s.answers_of(ana, Some(new)).await.unwrap().len(), 2);
-        // Whole-series edits keep the series.
+        // Whole-series edits keep the series; an hour later, what is known
+        // about each date moves with it, and a date the rule drops keeps
+        // its rows out of reach.
+        let second = series.occurrence_ref(utc(3, 24, 8));
+        s.rsvp(&second, ana, Response::No, t0()).await.unwrap();
+        s.set_cancelled(&series.occurrence_ref(utc(3, 17, 8)), true, t0())
+            .await
+            .unwrap();
         let mut edit = weekly();
         edit.title = "Renamed".into();
+        edit.start = "2026-03-17T10:00".into();
         s.update_series(id, &edit.check().unwrap(), t0())
             .await
             .unwrap();
-        assert_eq!(s.series(id).await.unwrap().title, "Renamed");
+        let renamed = s.series(id).await.unwrap();
+        assert_eq!(renamed.title, "Renamed");
+        assert!(renamed.occurrence(utc(3, 17, 9)).unwrap().cancelled);
+        let later = renamed.occurrence_ref(utc(3, 24, 9));
+        assert_eq!(s.answers(&later).await.unwrap()[0].response, Response::No);
+        assert!(
+            s.answers(&second)
+                .await
+                .unwrap()
+                .iter()
+                .all(|a| a.person_id != ana || a.response != Response::No)
+        );
+        let mut fortnightly = weekly();
+        fortnightly.title = "Renamed".into();
+        fortnightly.rrule = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU".into();
+        s.update_series(id, &fortnightly.check().unwrap(), t0())
+            .await
+            .unwrap();
+        let back = s.series(id).await.unwrap();
+        assert!(back.occurrence(utc(3, 17, 8)).unwrap().cancelled);
+        let dropped = back.occurrence_ref(utc(3, 24, 8));
+        assert!(
+            s.answers(&dropped)
+                .await
+                .unwrap()
+                .iter()
+                .all(|a| a.person_id != ana || a.response != Response::No)
+        );
         assert!(matches!(
             s.update_series(999_999, &edit.check().unwrap(), t0()).await,
             Err(StoreError::NotFound)

@@ -1,30 +1,27 @@
 //! Gatherings in the browser: a community's series and the form to start
 //! one, a series with its next occurrences (RSVP, facilitation suggestions,
-//! volunteering), one occurrence (answers, seats and waitlist, attendance,
-//! check-in, notes and recording), the time-zone fairness view, and the
-//! community home's next gatherings. Calendar feeds have their own module.
+//! volunteering), and the community home's next gatherings. One occurrence,
+//! the time-zone fairness view and calendar feeds have their own modules.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use domain::gathering::plan::Draft;
 use domain::gathering::{Format, Occurrence, OccurrenceStatus};
 use serde::Deserialize;
 use store::gatherings::SeriesRecord;
 
-use super::{Chrome, CsrfForm, render};
+use super::{Chrome, render};
 use crate::AppState;
 use crate::api::communities_access::Seen;
 use crate::auth::{CurrentUser, PageMember};
 use crate::error::{PageError, WebError};
 use crate::extract::{PageForm, PagePath};
-use crate::gathering_service::{
-    self as gs, FacilitationView, FairnessView, OccurrenceView, SeriesAccess,
-};
+use crate::gathering_service::{self as gs, FacilitationView, SeriesAccess};
 
 /// An occurrence as lists show it.
 #[derive(Debug, Clone)]
@@ -43,7 +40,7 @@ pub struct OccurrenceLine {
     pub moved: bool,
 }
 
-fn when(at: DateTime<Utc>, zone: Tz) -> String {
+pub(super) fn when(at: DateTime<Utc>, zone: Tz) -> String {
     format!(
         "{} ({})",
         at.with_timezone(&zone).format("%a %-d %b %Y, %H:%M"),
@@ -51,7 +48,7 @@ fn when(at: DateTime<Utc>, zone: Tz) -> String {
     )
 }
 
-fn viewer_zone(user: &CurrentUser) -> Tz {
+pub(super) fn viewer_zone(user: &CurrentUser) -> Tz {
     domain::person::time_zone(&user.person.time_zone).unwrap_or(Tz::UTC)
 }
 
@@ -97,38 +94,74 @@ struct ListPage {
     series: Vec<SeriesLine>,
     formats: Vec<(&'static str, &'static str)>,
     f: SeriesForm,
+    /// Prefix of the series fields' ids (`gathering_series_fields.html`).
+    p: &'static str,
     error: Option<String>,
 }
+
+/// The formats as the series form offers them: (stored name, label).
+pub(super) fn formats() -> Vec<(&'static str, &'static str)> {
+    Format::ALL
+        .iter()
+        .map(|f| (f.as_str(), f.label()))
+        .collect()
+}
+
+/// How a one-off gathering's rule is stored.
+const ONE_OFF: &str = "FREQ=DAILY;COUNT=1";
 
 /// The series form as submitted.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SeriesForm {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
     #[serde(default)]
-    title: String,
+    pub(super) title: String,
     #[serde(default)]
-    format: String,
+    pub(super) format: String,
     #[serde(default)]
-    rrule: String,
+    pub(super) rrule: String,
     #[serde(default)]
-    time_zone: String,
+    pub(super) time_zone: String,
     #[serde(default)]
-    start: String,
+    pub(super) start: String,
     #[serde(default)]
-    duration_minutes: String,
+    pub(super) duration_minutes: String,
     #[serde(default)]
-    location: String,
+    pub(super) location: String,
     #[serde(default)]
-    agenda: String,
+    pub(super) agenda: String,
     #[serde(default)]
-    capacity: String,
+    pub(super) capacity: String,
     #[serde(default)]
-    rotate: Option<String>,
+    pub(super) rotate: Option<String>,
 }
 
 impl SeriesForm {
-    fn draft(&self) -> Result<Draft, WebError> {
+    /// The form filled with `record` as it stands, its first start at the
+    /// local `start` and repeating by `rrule` (empty for a one-off).
+    pub(super) fn of(record: &SeriesRecord, start: NaiveDateTime, rrule: &str) -> Self {
+        SeriesForm {
+            csrf: String::new(),
+            title: record.title.clone(),
+            format: record.format.as_str().to_owned(),
+            rrule: if rrule == ONE_OFF {
+                String::new()
+            } else {
+                rrule.to_owned()
+            },
+            time_zone: record.time_zone.clone(),
+            start: start.format("%Y-%m-%dT%H:%M").to_string(),
+            duration_minutes: record.duration_minutes.to_string(),
+            location: record.location.clone(),
+            agenda: record.agenda.clone(),
+            capacity: record.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            rotate: record.rotate.then(|| "on".to_owned()),
+        }
+    }
+
+    /// The series the form asks for.
+    pub(super) fn draft(&self) -> Result<Draft, WebError> {
         let number = |field: &str, v: &str| -> Result<Option<i64>, WebError> {
             let v = v.trim();
             if v.is_empty() {
@@ -168,7 +201,7 @@ async fn list_page(
             id: s.record.id,
             title: s.record.title.clone(),
             format: s.record.format.label(),
-            rule: if s.record.rrule == "FREQ=DAILY;COUNT=1" {
+            rule: if s.record.rrule == ONE_OFF {
                 "once".into()
             } else {
                 s.record.rrule.clone()
@@ -193,11 +226,9 @@ async fn list_page(
         can_steward: seen.can_steward(),
         writable: c.is_writable(),
         series,
-        formats: Format::ALL
-            .iter()
-            .map(|f| (f.as_str(), f.label()))
-            .collect(),
+        formats: formats(),
         f,
+        p: "",
         error,
     })
     .map_err(|e| e.0)
@@ -331,11 +362,11 @@ async fn after_series(
 }
 
 #[derive(Deserialize)]
-struct AnswerForm {
+pub(super) struct AnswerForm {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
     #[serde(default)]
-    response: String,
+    pub(super) response: String,
 }
 
 async fn rsvp_series(
@@ -370,301 +401,10 @@ async fn volunteer(
     after_series(&state, &member, id, format!("/gatherings/{id}"), result).await
 }
 
-#[derive(Template)]
-#[template(path = "gathering_occurrence.html")]
-struct OccurrencePage {
-    chrome: Chrome,
-    a: SeriesAccess,
-    line: OccurrenceLine,
-    v: OccurrenceView,
-    member: bool,
-    can_facilitate: bool,
-    can_steward: bool,
-    started: bool,
-    members: Vec<(i64, String, bool)>,
-    declined_facilitation: bool,
-    error: Option<String>,
-}
-
-async fn occurrence_page(
-    state: &AppState,
-    member: &PageMember,
-    key: &str,
-    error: Option<String>,
-) -> Result<Html<String>, WebError> {
-    let (a, o) = gs::occurrence(state, &member.user, key).await?;
-    let v = gs::occurrence_view(state, &a, &o).await?;
-    let can_facilitate = gs::can_facilitate(state, &a).await?;
-    let members = if can_facilitate {
-        state
-            .store
-            .members(a.community.id, None, None, 500)
-            .await?
-            .into_iter()
-            .map(|m| {
-                let came = v.attendance.iter().any(|(p, _)| *p == m.person_id);
-                (m.person_id, m.display_name, came)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let declined_facilitation = state
-        .store
-        .facilitation_declines(a.record.id)
-        .await?
-        .iter()
-        .any(|(p, at)| *p == a.me() && *at == o.recurrence_id);
-    render(&OccurrencePage {
-        chrome: Chrome::new(&member.visitor, a.record.title.clone(), "communities"),
-        line: line(&a.record, &o, viewer_zone(&member.user)),
-        member: a.role.is_some(),
-        can_steward: a.can_steward(),
-        started: o.start <= state.clock.now(),
-        can_facilitate,
-        members,
-        declined_facilitation,
-        v,
-        a,
-        error,
-    })
-    .map_err(|e| e.0)
-}
-
-async fn occurrence(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(key): PagePath<String>,
-) -> Result<Html<String>, PageError> {
-    Ok(occurrence_page(&state, &member, &key, None).await?)
-}
-
-async fn after_occurrence(
-    state: &AppState,
-    member: &PageMember,
-    key: &str,
-    result: Result<(), WebError>,
-) -> Result<Response, PageError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/occurrences/{key}")).into_response()),
-        Err(e) if shown(&e) => {
-            let status = e.status();
-            let page = occurrence_page(state, member, key, Some(e.public_message())).await?;
-            Ok((status, page).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn rsvp(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(key): PagePath<String>,
-    PageForm(form): PageForm<AnswerForm>,
-) -> Result<Response, PageError> {
-    member.visitor.verify_csrf(&form.csrf)?;
-    let (a, o) = gs::occurrence(&state, &member.user, &key).await?;
-    let result = gs::rsvp(&state, &a, &o, &form.response).await;
-    after_occurrence(&state, &member, &key, result).await
-}
-
-async fn attendance(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(key): PagePath<String>,
-    PageForm(fields): PageForm<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let csrf = fields
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
-    member.visitor.verify_csrf(csrf)?;
-    let (a, o) = gs::occurrence(&state, &member.user, &key).await?;
-    let attendees: Vec<i64> = fields
-        .iter()
-        .filter(|(k, _)| k == "attended")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
-    let result = gs::record_attendance(&state, &a, &o, None, &attendees)
-        .await
-        .map(|_| ());
-    after_occurrence(&state, &member, &key, result).await
-}
-
-async fn check_in(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(key): PagePath<String>,
-    PageForm(form): PageForm<CsrfForm>,
-) -> Result<Response, PageError> {
-    member.visitor.verify_csrf(&form.csrf)?;
-    let (a, o) = gs::occurrence(&state, &member.user, &key).await?;
-    let result = gs::check_in(&state, &a, &o).await.map(|_| ());
-    after_occurrence(&state, &member, &key, result).await
-}
-
-#[derive(Deserialize)]
-struct CancelForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    restore: Option<String>,
-}
-
-async fn cancel(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(key): PagePath<String>,
-    PageForm(form): PageForm<CancelForm>,
-) -> Result<Response, PageError> {
-    member.visitor.verify_csrf(&form.csrf)?;
-    let (a, o) = gs::occurrence(&state, &member.user, &key).await?;
-    let result = gs::cancel(&state, &a, &o, form.restore.is_none()).await;
-    after_occurrence(&state, &member, &key, result).await
-}
-
-async fn decline(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(key): PagePath<String>,
-    PageForm(form): PageForm<CancelForm>,
-) -> Result<Response, PageError> {
-    member.visitor.verify_csrf(&form.csrf)?;
-    let (a, o) = gs::occurrence(&state, &member.user, &key).await?;
-    let result = gs::decline_facilitation(&state, &a, &o, form.restore.is_none()).await;
-    after_occurrence(&state, &member, &key, result).await
-}
-
-#[derive(Deserialize)]
-struct RecordForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    agenda: String,
-    #[serde(default)]
-    notes: String,
-    #[serde(default)]
-    recording_url: String,
-}
-
-async fn record(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(key): PagePath<String>,
-    PageForm(form): PageForm<RecordForm>,
-) -> Result<Response, PageError> {
-    member.visitor.verify_csrf(&form.csrf)?;
-    let (a, o) = gs::occurrence(&state, &member.user, &key).await?;
-    let agenda = (form.agenda.trim() != a.record.agenda.trim()).then_some(form.agenda.as_str());
-    let result = gs::write_record(&state, &a, &o, agenda, &form.notes, &form.recording_url).await;
-    after_occurrence(&state, &member, &key, result).await
-}
-
-/// A row of the fairness table.
-struct FairRow {
-    name: String,
-    zone: String,
-    local: String,
-    hours: String,
-    out_of_hours: bool,
-    before: i64,
-    after: i64,
-}
-
-#[derive(Template)]
-#[template(path = "gathering_fairness.html")]
-struct FairnessPage {
-    chrome: Chrome,
-    a: SeriesAccess,
-    rows: Vec<FairRow>,
-    zones: Vec<(String, usize, i64, i64)>,
-    rotation: Vec<String>,
-    current: String,
-    worst_before: i64,
-    worst_after: i64,
-}
-
-fn fair_rows(v: &FairnessView) -> Vec<FairRow> {
-    let c = &v.comparison;
-    c.fixed
-        .members
-        .iter()
-        .zip(&c.suggested.members)
-        .map(|(b, s)| {
-            let slot = b.slots.first();
-            let hours = v.hours.get(&b.person).copied().unwrap_or_default();
-            FairRow {
-                name: v.names.get(&b.person).cloned().unwrap_or_default(),
-                zone: b.zone.name().to_owned(),
-                local: slot
-                    .map(|s| s.local_start.format("%a %H:%M").to_string())
-                    .unwrap_or_default(),
-                hours: format!("{}–{}", hours.start_text(), hours.end_text()),
-                out_of_hours: slot.is_some_and(|s| s.out_of_hours()),
-                before: b.burden,
-                after: s.burden,
-            }
-        })
-        .collect()
-}
-
-async fn fairness(
-    State(state): State<AppState>,
-    member: PageMember,
-    PagePath(id): PagePath<i64>,
-) -> Result<Html<String>, PageError> {
-    let a = gs::series(&state, &member.user, id).await?;
-    let v = gs::fairness_view(&state, &a).await?;
-    let c = &v.comparison;
-    let local = |at: DateTime<Utc>| at.with_timezone(&v.zone).format("%H:%M").to_string();
-    let zones = c
-        .fixed
-        .zones
-        .iter()
-        .map(|z| {
-            let after = c
-                .suggested
-                .zones
-                .iter()
-                .find(|s| s.zone == z.zone)
-                .map_or(0, |s| s.total);
-            (z.zone.name().to_owned(), z.members, z.total, after)
-        })
-        .collect();
-    render(&FairnessPage {
-        chrome: Chrome::new(
-            &member.visitor,
-            format!("Time-zone fairness of {}", a.record.title),
-            "communities",
-        ),
-        rows: fair_rows(&v),
-        zones,
-        rotation: c
-            .suggested
-            .rotation
-            .iter()
-            .map(|&i| local(v.slots[i]))
-            .collect(),
-        current: local(v.slots[v.current]),
-        worst_before: c.fixed.worst,
-        worst_after: c.suggested.worst,
-        a,
-    })
-}
-
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/communities/{slug}/gatherings", get(list).post(create))
         .route("/gatherings/{id}", get(show))
         .route("/gatherings/{id}/rsvp", post(rsvp_series))
         .route("/gatherings/{id}/volunteer", post(volunteer))
-        .route("/gatherings/{id}/fairness", get(fairness))
-        .route("/occurrences/{id}", get(occurrence))
-        .route("/occurrences/{id}/rsvp", post(rsvp))
-        .route("/occurrences/{id}/attendance", post(attendance))
-        .route("/occurrences/{id}/check-in", post(check_in))
-        .route("/occurrences/{id}/cancel", post(cancel))
-        .route("/occurrences/{id}/decline", post(decline))
-        .route("/occurrences/{id}/record", post(record))
 }

@@ -9,7 +9,9 @@ mod communities;
 mod communities_home;
 mod communities_manage;
 mod experiments;
+mod gathering_fairness;
 mod gathering_feeds;
+mod gathering_occurrences;
 mod gatherings;
 mod health;
 mod home;
@@ -158,6 +160,8 @@ pub fn router() -> Router<AppState> {
         .merge(communities_home::router())
         .merge(communities_manage::router())
         .merge(gatherings::router())
+        .merge(gathering_occurrences::router())
+        .merge(gathering_fairness::router())
         .merge(gathering_feeds::router())
         .merge(health::router())
         .merge(pulses::router())

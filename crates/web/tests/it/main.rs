@@ -8,6 +8,7 @@ mod claim;
 mod communities;
 mod communities_stewards;
 mod experiments;
+mod gathering_changes;
 mod gatherings;
 mod health_board;
 mod health_pages;

@@ -64,6 +64,8 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/occurrences/{id}/cancel", &["POST"]),
     ("/occurrences/{id}/decline", &["POST"]),
     ("/occurrences/{id}/record", &["POST"]),
+    ("/occurrences/{id}/move", &["POST"]),
+    ("/occurrences/{id}/following", &["POST"]),
     ("/feeds/calendar.ics", &["GET"]),
     ("/settings/feeds", &["GET", "POST"]),
     ("/settings/feeds/{id}/revoke", &["POST"]),

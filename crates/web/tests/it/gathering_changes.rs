@@ -1,0 +1,289 @@
+//! Changing gatherings by forms: a steward moves one date and puts it back,
+//! changes the series from a date on ("this and all following"), with bad
+//! input shown on the page with a 4xx, answers carried to the new times,
+//! and members and tokenless forms refused.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::apps;
+use crate::browser::{Browser, browser};
+
+async fn occurrences(b: &Browser, app: &crate::App, id: i64) -> Vec<Value> {
+    let (s, v) = b
+        .api(
+            app,
+            Method::GET,
+            &format!(
+                "/api/v1/gatherings/{id}/occurrences?from=2026-03-16T00:00:00Z&to=2026-04-15T00:00:00Z"
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn stewards_move_one_date_and_change_the_following_by_forms() {
+    for app in apps().await {
+        let ada = browser(&app, "ada@example.org", "Ada").await;
+        let bob = browser(&app, "bob@example.org", "Bob").await;
+        let (s, _) = ada.api(&app, Method::POST, "/api/v1/communities", Some(json!({
+            "slug": "rhythm-guild", "name": "Rhythm Guild", "domain_question": "How do we keep a pulse?",
+            "type": "cross_cutting", "orientation": "knowledge_weaving", "visibility": "open"}))).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, _) = bob
+            .api(
+                &app,
+                Method::POST,
+                "/api/v1/communities/rhythm-guild/join",
+                None,
+            )
+            .await;
+        assert!(s.is_success());
+        let r = ada
+            .post(
+                &app,
+                "/communities/rhythm-guild/gatherings",
+                &[
+                    ("title", "Weekly practice call"),
+                    ("format", "call"),
+                    ("rrule", "FREQ=WEEKLY;BYDAY=TU;COUNT=10"),
+                    ("time_zone", "Europe/Berlin"),
+                    ("start", "2026-03-17T09:00"),
+                    ("duration_minutes", "60"),
+                    ("capacity", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let id: i64 = r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/gatherings/")
+            .parse()
+            .unwrap();
+        let first = format!("{id}-20260317T080000Z");
+        let third = format!("{id}-20260331T070000Z");
+        let fourth = format!("{id}-20260407T070000Z");
+
+        // The steward sees the change forms; a member does not.
+        let (_, page) = ada.page(&app, &format!("/occurrences/{third}")).await;
+        for needle in [
+            "Move only this date",
+            "value=\"2026-03-31T09:00\"",
+            "Change this and all following dates",
+            "id=\"following-rrule\" name=\"rrule\" value=\"FREQ=WEEKLY;BYDAY=TU;COUNT=8\"",
+        ] {
+            assert!(page.contains(needle), "the steward's page lacks {needle}");
+        }
+        let (_, page) = bob.page(&app, &format!("/occurrences/{third}")).await;
+        assert!(!page.contains("Move only this date"));
+
+        // Move one date an hour later, shown with the page's error on bad input.
+        for (fields, needle) in [
+            (
+                vec![("start", "2026-03-31 nine"), ("duration_minutes", "60")],
+                "start",
+            ),
+            (
+                vec![("start", "2026-03-31T10:00"), ("duration_minutes", "0")],
+                "duration_minutes",
+            ),
+            (
+                vec![
+                    ("start", "2026-03-31T10:00"),
+                    ("duration_minutes", "an hour"),
+                ],
+                "duration_minutes",
+            ),
+            (vec![("start", "")], "start"),
+        ] {
+            let r = ada
+                .post(&app, &format!("/occurrences/{third}/move"), &fields)
+                .await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+            let text = r.text().await.unwrap();
+            assert!(text.contains("role=\"alert\""), "{fields:?}");
+            assert!(text.contains(needle), "{fields:?}: {needle}");
+            if let Some((_, v)) = fields.iter().find(|(k, _)| *k == "duration_minutes") {
+                assert!(
+                    text.contains(&format!("id=\"move-minutes\" name=\"duration_minutes\" inputmode=\"numeric\" value=\"{v}\"")),
+                    "what was typed stays in the form"
+                );
+            }
+        }
+        let r = bob
+            .post(
+                &app,
+                &format!("/occurrences/{third}/move"),
+                &[("start", "2026-03-31T10:00")],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "members do not move dates"
+        );
+        let r = ada
+            .web
+            .post(app.url(&format!("/occurrences/{third}/move")))
+            .form(&[("start", "2026-03-31T10:00")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "forms need their token");
+        let r = ada
+            .post(
+                &app,
+                &format!("/occurrences/{third}/move"),
+                &[("start", "2026-03-31T10:00"), ("duration_minutes", "90")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let list = occurrences(&ada, &app, id).await;
+        let moved = list.iter().find(|o| o["id"] == third).unwrap();
+        assert_eq!(moved["status"], "moved");
+        assert_eq!(moved["start"], "2026-03-31T08:00:00Z");
+        assert_eq!(moved["end"], "2026-03-31T09:30:00Z");
+        let (_, page) = ada.page(&app, &format!("/occurrences/{third}")).await;
+        assert!(page.contains("moved from its usual time"));
+        let r = ada
+            .post(
+                &app,
+                &format!("/occurrences/{third}/move"),
+                &[("restore", "1")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let list = occurrences(&ada, &app, id).await;
+        let back = list.iter().find(|o| o["id"] == third).unwrap();
+        assert_eq!(
+            (back["status"].as_str(), back["start"].as_str()),
+            (Some("scheduled"), Some("2026-03-31T07:00:00Z"))
+        );
+
+        // Bob answers the fourth date; from the third on the call is at 10:30 on Wednesdays.
+        let r = bob
+            .post(
+                &app,
+                &format!("/occurrences/{fourth}/rsvp"),
+                &[("response", "yes")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let following = |start: &'static str, rrule: &'static str, tz: &'static str| {
+            vec![
+                ("title", "Weekly practice call (Wednesdays)"),
+                ("format", "call"),
+                ("rrule", rrule),
+                ("time_zone", tz),
+                ("start", start),
+                ("duration_minutes", "60"),
+                ("capacity", "5"),
+            ]
+        };
+        for (fields, field) in [
+            (
+                following("2026-04-01T10:30", "FREQ=WEEKLY;BYDAY=XX", "Europe/Berlin"),
+                "rrule",
+            ),
+            (
+                following("2026-04-01T10:30", "FREQ=WEEKLY;BYDAY=WE", "Mars/Olympus"),
+                "time_zone",
+            ),
+            (
+                following("2026-03-20T10:30", "FREQ=WEEKLY;BYDAY=FR", "Europe/Berlin"),
+                "start",
+            ),
+        ] {
+            let r = ada
+                .post(&app, &format!("/occurrences/{third}/following"), &fields)
+                .await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+            let text = r.text().await.unwrap();
+            assert!(text.contains("role=\"alert\""));
+            assert!(
+                text.contains("value=\"Weekly practice call (Wednesdays)\""),
+                "the form keeps what was typed"
+            );
+        }
+        let r = bob
+            .post(
+                &app,
+                &format!("/occurrences/{third}/following"),
+                &following("2026-04-01T10:30", "FREQ=WEEKLY;BYDAY=WE", "Europe/Berlin"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = ada
+            .post(
+                &app,
+                &format!("/occurrences/{third}/following"),
+                &following(
+                    "2026-04-01T10:30",
+                    "FREQ=WEEKLY;BYDAY=WE;COUNT=8",
+                    "Europe/Berlin",
+                ),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let new: i64 = r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/gatherings/")
+            .parse()
+            .unwrap();
+        assert_ne!(new, id);
+        let before: Vec<String> = occurrences(&ada, &app, id)
+            .await
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(before, [first.clone(), format!("{id}-20260324T080000Z")]);
+        let after = occurrences(&ada, &app, new).await;
+        assert_eq!(after[0]["start"], "2026-04-01T08:30:00Z");
+        assert_eq!(after[1]["start"], "2026-04-08T08:30:00Z");
+        // Bob's answer to 7 April went with it to Wednesday 8 April.
+        let (s, v) = bob
+            .api(
+                &app,
+                Method::GET,
+                &format!("/api/v1/occurrences/{new}-20260408T083000Z"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["going"][0]["display_name"], "Bob", "{v}");
+        let (_, page) = ada.page(&app, &format!("/gatherings/{new}")).await;
+        assert!(page.contains("Weekly practice call (Wednesdays)"));
+
+        // At the first date, the form changes the whole series.
+        let r = ada
+            .post(
+                &app,
+                &format!("/occurrences/{first}/following"),
+                &[
+                    ("title", "Tuesday call"),
+                    ("rrule", "FREQ=WEEKLY;BYDAY=TU;COUNT=2"),
+                    ("time_zone", "Europe/Berlin"),
+                    ("start", "2026-03-17T09:00"),
+                    ("duration_minutes", "45"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.headers()["location"].to_str().unwrap(),
+            format!("/gatherings/{id}")
+        );
+        let (_, v) = ada
+            .api(&app, Method::GET, &format!("/api/v1/gatherings/{id}"), None)
+            .await;
+        assert_eq!(
+            (v["title"].as_str(), v["duration_minutes"].as_i64()),
+            (Some("Tuesday call"), Some(45))
+        );
+    }
+}
