@@ -103,6 +103,7 @@ impl Store {
         .bind(into)
         .execute(&mut *tx)
         .await?;
+        crate::threads::bump_versions_by(&mut tx, from, None).await?;
         sqlx::query("UPDATE memberships SET person_id = $1 WHERE person_id = $2")
             .bind(into)
             .bind(from)

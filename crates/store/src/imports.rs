@@ -518,7 +518,7 @@ impl Import<'_> {
             "UPDATE threads SET reply_count = reply_count + 1, \
              last_activity_at = CASE WHEN last_activity_at < $1 THEN $1 ELSE last_activity_at END, \
              first_response_at = CASE WHEN $2 = 1 AND (first_response_at IS NULL OR first_response_at > $1) \
-               THEN $1 ELSE first_response_at END WHERE id = $3",
+               THEN $1 ELSE first_response_at END, version = version + 1 WHERE id = $3",
         )
         .bind(millis(p.at))
         .bind(i64::from(responds))
@@ -580,12 +580,15 @@ impl Import<'_> {
             .bind(reply)
             .fetch_one(&mut **tx)
             .await?;
-        sqlx::query("UPDATE threads SET accepted_reply_id = $1, accepted_at = $2 WHERE id = $3")
-            .bind(reply)
-            .bind(millis(a.at))
-            .bind(question)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "UPDATE threads SET accepted_reply_id = $1, accepted_at = $2, version = version + 1 \
+             WHERE id = $3",
+        )
+        .bind(reply)
+        .bind(millis(a.at))
+        .bind(question)
+        .execute(&mut **tx)
+        .await?;
         if author.is_some() {
             activity::append(
                 tx,
@@ -632,6 +635,7 @@ impl Import<'_> {
         if done.rows_affected() == 0 {
             return Ok(Outcome::Existing);
         }
+        threads::bump_version(tx, thread).await?;
         self.written().await?;
         Ok(Outcome::Added)
     }

@@ -13,6 +13,7 @@ pub mod communities;
 mod error;
 pub mod experiments;
 pub mod gatherings;
+pub mod holders;
 mod identities;
 pub mod imports;
 pub mod login_limit;

@@ -86,10 +86,10 @@ pub struct Team {
     pub members: i64,
 }
 
-const PERSON_COLUMNS: &str = "p.id, p.email, p.display_name, t.name AS team, p.location, p.time_zone, \
+pub(crate) const PERSON_COLUMNS: &str = "p.id, p.email, p.display_name, t.name AS team, p.location, p.time_zone, \
      p.work_start, p.work_end, p.bio, p.org_role, p.created_at";
 
-fn person_from_row(row: &sqlx::any::AnyRow) -> Result<Person, sqlx::Error> {
+pub(crate) fn person_from_row(row: &sqlx::any::AnyRow) -> Result<Person, sqlx::Error> {
     Ok(Person {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -441,6 +441,7 @@ pub async fn write_profile(
         Some(name) => Some(team_id(tx, name, at).await?),
         None => None,
     };
+    crate::threads::bump_versions_by(tx, id, Some(&profile.display_name)).await?;
     let done = sqlx::query(
         "UPDATE people SET display_name = $1, team_id = $2, location = $3, time_zone = $4, \
          work_start = $5, work_end = $6, bio = $7, updated_at = $8 WHERE id = $9",

@@ -68,22 +68,24 @@ impl Store {
         token_hash: &str,
         at: DateTime<Utc>,
     ) -> Result<Option<i64>, StoreError> {
-        let row = sqlx::query("SELECT id, person_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(self.reader())
+        Ok(self
+            .token_holder(token_hash, at, false)
+            .await?
+            .map(|h| h.person.id))
+    }
+
+    /// Notes that token `id` was used at `at`.
+    pub(crate) async fn note_token_use(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(millis(at))
+            .bind(id)
+            .execute(&self.write)
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let id: i64 = row.try_get("id")?;
-        let last: Option<i64> = row.try_get("last_used_at")?;
-        // Note use at most once a minute, so reads do not each become writes.
-        if last.is_none_or(|l| millis(at) - l > 60_000) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(millis(at))
-                .bind(id)
-                .execute(&self.write)
-                .await?;
-        }
-        Ok(Some(row.try_get("person_id")?))
+        Ok(())
     }
 
     /// Every token of `person_id`, newest first.

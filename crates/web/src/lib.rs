@@ -20,6 +20,7 @@ pub mod pages;
 pub mod pulse_service;
 pub mod shared_space;
 pub mod telemetry;
+pub mod thread_cache;
 pub mod thread_feed;
 pub mod vitality;
 
@@ -67,6 +68,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Precomputed community health.
     pub health: vitality::HealthBoard,
+    /// Threads as everyone sees them, by version.
+    pub threads: thread_cache::ThreadCache,
 }
 
 impl AppState {
@@ -77,6 +80,7 @@ impl AppState {
             clock,
             config: Arc::new(config),
             health: vitality::HealthBoard::default(),
+            threads: thread_cache::ThreadCache::default(),
         }
     }
 }

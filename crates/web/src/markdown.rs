@@ -82,11 +82,16 @@ fn rendered() -> &'static quick_cache::sync::Cache<String, Arc<str>, Bytes> {
 /// Renders `markdown` to sanitised HTML (from the cache when it was
 /// rendered before).
 pub fn render(markdown: &str) -> String {
+    render_shared(markdown).to_string()
+}
+
+/// [`render`], sharing the cached HTML instead of copying it.
+pub fn render_shared(markdown: &str) -> Arc<str> {
     if let Some(html) = rendered().get(markdown) {
-        return html.to_string();
+        return html;
     }
-    let html = render_uncached(markdown);
-    rendered().insert(markdown.to_owned(), Arc::from(html.as_str()));
+    let html: Arc<str> = Arc::from(render_uncached(markdown));
+    rendered().insert(markdown.to_owned(), html.clone());
     html
 }
 

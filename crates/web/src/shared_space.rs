@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use domain::community::MemberRole;
+use domain::community::{MemberRole, Visibility};
 use domain::thread::{self, Reaction, ThreadType};
 use store::communities::Community;
 use store::threads::{NewReply, NewThread, ReactionCounts, Reply, SearchFilter, SearchHit, Thread};
 
 use crate::AppState;
-use crate::api::communities_access::{Seen, may_see, require_writable};
+use crate::api::communities_access::{Seen, require_writable};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 
@@ -103,13 +103,22 @@ pub async fn seen_thread(
     user: &Arc<CurrentUser>,
     id: i64,
 ) -> Result<SeenThread, WebError> {
-    let thread = state.store.thread(id).await?;
-    let community = state.store.community(thread.community_id).await?;
+    let mut seen = seen_untagged(state, user, id).await?;
+    seen.thread.tags = state.store.thread_tags(id).await?;
+    Ok(seen)
+}
+
+/// [`seen_thread`] without the thread's tags.
+async fn seen_untagged(
+    state: &AppState,
+    user: &Arc<CurrentUser>,
+    id: i64,
+) -> Result<SeenThread, WebError> {
     let me = user.person.id;
-    if !may_see(state, &community, me).await? {
+    let (thread, community, role) = state.store.thread_in_context(id, me).await?;
+    if community.charter.visibility != Visibility::Open && role.is_none() {
         return Err(WebError::NotFound);
     }
-    let role = state.store.role_in(community.id, me).await?;
     let is_asker = thread.anonymous && state.store.is_anonymous_asker(id, me).await?;
     Ok(SeenThread {
         thread,
@@ -343,13 +352,13 @@ pub struct PostView {
     /// Reply id; `None` for the opening post.
     pub reply_id: Option<i64>,
     /// The writer's id and name; `None` when anonymous.
-    pub author: Option<(i64, String)>,
+    pub author: Option<(i64, Arc<str>)>,
     /// Written by the anonymous asker.
     pub anonymous: bool,
     /// Markdown, empty when hidden.
-    pub body: String,
+    pub body: Arc<str>,
     /// Sanitised HTML, empty when hidden.
-    pub html: String,
+    pub html: Arc<str>,
     /// The reply it quotes.
     pub quote_of: Option<i64>,
     /// When written.
@@ -370,7 +379,7 @@ impl PostView {
     /// How the writer is named.
     pub fn byline(&self) -> String {
         match &self.author {
-            Some((_, name)) => name.clone(),
+            Some((_, name)) => name.to_string(),
             None => ASKER.to_owned(),
         }
     }
@@ -379,6 +388,9 @@ impl PostView {
 /// A thread with its replies as the viewer may see them.
 #[derive(Debug, Clone)]
 pub struct ThreadView {
+    /// The version of the thread everyone sees, with room for what a
+    /// page derives from it once.
+    pub shared: Arc<crate::thread_cache::SharedThread>,
     /// The thread, where it lives and who the viewer is to it.
     pub seen: SeenThread,
     /// The opening post.
@@ -393,67 +405,64 @@ pub async fn view(
     user: &Arc<CurrentUser>,
     id: i64,
 ) -> Result<ThreadView, WebError> {
-    let seen = seen_thread(state, user, id).await?;
+    let mut seen = seen_untagged(state, user, id).await?;
+    let shared = state.threads.shared(&state.store, &seen.thread).await?;
+    seen.thread.tags = shared.tags.clone();
     let me = seen.me();
-    let reactions: HashMap<i64, ReactionCounts> = state.store.reactions(id, me).await?;
+    let mut marks: HashMap<i64, ReactionCounts> = HashMap::new();
+    for r in shared.reactions.iter().filter(|r| r.person == me) {
+        marks.entry(r.post).or_default().add(r.reaction, true);
+    }
+    let marked = |post: i64, mut counts: ReactionCounts| {
+        if let Some(mark) = marks.get(&post) {
+            counts.mine_helpful = mark.mine_helpful;
+            counts.mine_thanks = mark.mine_thanks;
+        }
+        counts
+    };
     let t = &seen.thread;
     let hidden = t.hidden_at.is_some();
     let opening = PostView {
         reply_id: None,
-        author: t.author.as_ref().map(|a| (a.id, a.name.clone())),
+        author: t
+            .author
+            .as_ref()
+            .map(|a| (a.id, Arc::from(a.name.as_str()))),
         anonymous: t.anonymous,
         body: if hidden {
-            String::new()
+            Arc::from("")
         } else {
-            t.body.clone()
+            Arc::from(t.body.as_str())
         },
-        html: if hidden {
-            String::new()
-        } else {
-            crate::markdown::render(&t.body)
-        },
+        html: shared.opening_html.clone(),
         quote_of: None,
         created_at: t.created_at,
         edited_at: t.edited_at,
         hidden,
         accepted: false,
-        reactions: reactions.get(&0).copied().unwrap_or_default(),
+        reactions: marked(0, shared.opening_reactions),
         mine: seen.wrote_it(),
     };
-    let replies = state
-        .store
-        .replies(id)
-        .await?
-        .into_iter()
+    let replies = shared
+        .replies
+        .iter()
         .map(|r| {
-            let hidden = r.hidden_at.is_some();
-            PostView {
-                reply_id: Some(r.id),
-                mine: match &r.author {
-                    Some(a) => a.id == me,
-                    None => r.anonymous && seen.is_asker,
-                },
-                author: r.author.map(|a| (a.id, a.name)),
-                anonymous: r.anonymous,
-                html: if hidden {
-                    String::new()
-                } else {
-                    crate::markdown::render(&r.body)
-                },
-                body: if hidden { String::new() } else { r.body },
-                quote_of: r.quote_of,
-                created_at: r.created_at,
-                edited_at: r.edited_at,
-                hidden,
-                accepted: t.accepted_reply_id == Some(r.id),
-                reactions: reactions.get(&r.id).copied().unwrap_or_default(),
+            let mut post = r.clone();
+            post.mine = match &r.author {
+                Some(a) => a.0 == me,
+                None => r.anonymous && seen.is_asker,
+            };
+            if let Some(id) = r.reply_id {
+                post.reactions = marked(id, r.reactions);
             }
+            post
         })
         .collect();
     Ok(ThreadView {
         seen,
         opening,
         replies,
+        shared,
     })
 }
 

@@ -83,7 +83,7 @@ fn contribution_kinds() -> String {
         .join(", ")
 }
 
-fn role_of_text(text: &str) -> Result<MemberRole, StoreError> {
+pub(crate) fn role_of_text(text: &str) -> Result<MemberRole, StoreError> {
     text.parse().map_err(|_| {
         StoreError::Database(sqlx::Error::Decode(
             format!("unknown role {text:?} in the database").into(),

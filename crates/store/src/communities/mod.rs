@@ -19,6 +19,7 @@ pub use charter::Revision;
 pub use lifecycle::HistoryEntry;
 pub use log::LoggedEvent;
 pub(crate) use membership::add_member;
+pub(crate) use membership::role_of_text;
 pub use membership::{MemberListing, MembershipSpell, ParticipationCounts, PersonCommunity};
 pub use requests::{Invitation, PendingRequest};
 
@@ -144,7 +145,7 @@ pub struct CommunityFilter {
     pub limit: i64,
 }
 
-const COMMUNITY_COLUMNS: &str = "c.id, c.slug, c.name, c.domain_question, c.in_scope, c.out_of_scope, \
+pub(crate) const COMMUNITY_COLUMNS: &str = "c.id, c.slug, c.name, c.domain_question, c.in_scope, c.out_of_scope, \
      c.purpose, c.org_goal, c.community_type, c.orientation, c.visibility, c.sponsor, c.stage, \
      c.created_by, c.created_at, c.updated_at, c.archived_at, c.merged_into, c.split_from, \
      c.anonymous_questions, (SELECT COUNT(*) FROM memberships m WHERE m.community_id = c.id AND m.left_at IS NULL) AS members";
@@ -177,7 +178,7 @@ pub(crate) fn charter_from_row(row: &AnyRow) -> Result<Charter, StoreError> {
     })
 }
 
-fn community_from_row(row: &AnyRow) -> Result<Community, StoreError> {
+pub(crate) fn community_from_row(row: &AnyRow) -> Result<Community, StoreError> {
     let opt_time = |col: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
         Ok(row.try_get::<Option<i64>, _>(col)?.map(from_millis))
     };

@@ -5,11 +5,15 @@
 //! activity event in the same transaction and keeps the index in step.
 
 mod anonymity;
+mod context;
 mod notifications;
 mod recognition;
 mod replies;
 pub(crate) mod search;
 mod seed;
+mod versions;
+
+pub(crate) use versions::{bump_version, bump_versions_by};
 
 use chrono::{DateTime, Utc};
 use domain::thread::ThreadType;
@@ -17,7 +21,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 pub use notifications::Notification;
-pub use recognition::{Kudos, ReactionCounts};
+pub use recognition::{Kudos, ReactionCounts, ReactionOf};
 pub use replies::{NewReply, Reply};
 pub use search::{RANKED_WINDOW, SearchFilter, SearchHit};
 pub use seed::{SeedReply, SeedThread};
@@ -89,6 +93,9 @@ pub struct Thread {
     pub hidden_at: Option<DateTime<Utc>>,
     /// Tags in the order given.
     pub tags: Vec<String>,
+    /// Raised by every change to what the thread's page shows (migration
+    /// 0009): a rendered thread is good for as long as this stays the same.
+    pub version: i64,
 }
 
 impl Thread {
@@ -139,7 +146,8 @@ pub struct HelpWanted {
 
 pub(crate) const THREAD_COLUMNS: &str = "t.id, t.community_id, t.thread_type, t.title, t.body, \
     t.author_id, p.display_name AS author_name, t.anonymous, t.created_at, t.edited_at, t.revision, \
-    t.last_activity_at, t.reply_count, t.first_response_at, t.accepted_reply_id, t.hidden_at";
+    t.last_activity_at, t.reply_count, t.first_response_at, t.accepted_reply_id, t.hidden_at, \
+    t.version";
 
 pub(crate) const THREAD_FROM: &str = "threads t LEFT JOIN people p ON p.id = t.author_id";
 
@@ -154,31 +162,42 @@ fn author_from(row: &AnyRow, id: &str, name: &str) -> Result<Option<Author>, sql
     })
 }
 
-fn thread_from(row: &AnyRow) -> Result<Thread, StoreError> {
-    let thread_type: String = row.try_get("thread_type")?;
+pub(crate) fn thread_from(row: &AnyRow) -> Result<Thread, StoreError> {
+    thread_from_prefixed(row, "")
+}
+
+/// A thread from a row whose thread columns are named with `prefix`.
+pub(crate) fn thread_from_prefixed(row: &AnyRow, prefix: &str) -> Result<Thread, StoreError> {
+    let col = |name: &str| format!("{prefix}{name}");
+    let thread_type: String = row.try_get(col("thread_type").as_str())?;
     Ok(Thread {
-        id: row.try_get("id")?,
-        community_id: row.try_get("community_id")?,
+        id: row.try_get(col("id").as_str())?,
+        community_id: row.try_get(col("community_id").as_str())?,
         thread_type: thread_type.parse().map_err(|_| {
             StoreError::Database(sqlx::Error::Decode(
                 format!("unknown thread type {thread_type:?} in the database").into(),
             ))
         })?,
-        title: row.try_get("title")?,
-        body: row.try_get("body")?,
-        author: author_from(row, "author_id", "author_name")?,
-        anonymous: row.try_get::<i64, _>("anonymous")? != 0,
-        created_at: from_millis(row.try_get("created_at")?),
-        edited_at: row.try_get::<Option<i64>, _>("edited_at")?.map(from_millis),
-        revision: row.try_get("revision")?,
-        last_activity_at: from_millis(row.try_get("last_activity_at")?),
-        reply_count: row.try_get("reply_count")?,
-        first_response_at: row
-            .try_get::<Option<i64>, _>("first_response_at")?
+        title: row.try_get(col("title").as_str())?,
+        body: row.try_get(col("body").as_str())?,
+        author: author_from(row, &col("author_id"), &col("author_name"))?,
+        anonymous: row.try_get::<i64, _>(col("anonymous").as_str())? != 0,
+        created_at: from_millis(row.try_get(col("created_at").as_str())?),
+        edited_at: row
+            .try_get::<Option<i64>, _>(col("edited_at").as_str())?
             .map(from_millis),
-        accepted_reply_id: row.try_get("accepted_reply_id")?,
-        hidden_at: row.try_get::<Option<i64>, _>("hidden_at")?.map(from_millis),
+        revision: row.try_get(col("revision").as_str())?,
+        last_activity_at: from_millis(row.try_get(col("last_activity_at").as_str())?),
+        reply_count: row.try_get(col("reply_count").as_str())?,
+        first_response_at: row
+            .try_get::<Option<i64>, _>(col("first_response_at").as_str())?
+            .map(from_millis),
+        accepted_reply_id: row.try_get(col("accepted_reply_id").as_str())?,
+        hidden_at: row
+            .try_get::<Option<i64>, _>(col("hidden_at").as_str())?
+            .map(from_millis),
         tags: Vec::new(),
+        version: row.try_get(col("version").as_str())?,
     })
 }
 
@@ -352,19 +371,8 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut thread = thread_from(&row)?;
-        thread.tags = self.tags_of(id).await?;
+        thread.tags = self.thread_tags(id).await?;
         Ok(thread)
-    }
-
-    async fn tags_of(&self, thread: i64) -> Result<Vec<String>, StoreError> {
-        let rows =
-            sqlx::query("SELECT tag FROM thread_tags WHERE thread_id = $1 ORDER BY position")
-                .bind(thread)
-                .fetch_all(self.reader())
-                .await?;
-        rows.iter()
-            .map(|r| r.try_get("tag").map_err(StoreError::from))
-            .collect()
     }
 
     /// Edits thread `id`'s title, body and tags as `editor` (the asker of an
@@ -385,7 +393,8 @@ impl Store {
         let revision = thread.revision + 1;
         let editor = (!thread.anonymous).then_some(editor);
         sqlx::query(
-            "UPDATE threads SET title = $1, body = $2, edited_at = $3, revision = $4 WHERE id = $5",
+            "UPDATE threads SET title = $1, body = $2, edited_at = $3, revision = $4, \
+             version = version + 1 WHERE id = $5",
         )
         .bind(title)
         .bind(body)
@@ -650,6 +659,7 @@ impl Store {
             .bind(reply.unwrap_or(thread))
             .execute(&mut *tx)
             .await?;
+        bump_version(&mut tx, thread).await?;
         if hidden {
             search::unindex(&mut tx, (thread, reply)).await?;
         } else {

@@ -26,6 +26,33 @@ pub struct ReactionCounts {
     pub mine_thanks: bool,
 }
 
+impl ReactionCounts {
+    /// Counts one more `reaction`, the viewer's own when `mine`.
+    pub fn add(&mut self, reaction: Reaction, mine: bool) {
+        match reaction {
+            Reaction::Helpful => {
+                self.helpful += 1;
+                self.mine_helpful |= mine;
+            }
+            Reaction::Thanks => {
+                self.thanks += 1;
+                self.mine_thanks |= mine;
+            }
+        }
+    }
+}
+
+/// One person's reaction to one post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReactionOf {
+    /// The reply's id; 0 for the opening post.
+    pub post: i64,
+    /// Who reacted.
+    pub person: i64,
+    /// How.
+    pub reaction: Reaction,
+}
+
 /// Kudos given to someone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kudos {
@@ -112,6 +139,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        super::bump_version(&mut tx, thread).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -123,25 +151,30 @@ impl Store {
         thread: i64,
         viewer: i64,
     ) -> Result<std::collections::HashMap<i64, ReactionCounts>, StoreError> {
+        let mut out = std::collections::HashMap::<i64, ReactionCounts>::new();
+        for r in self.reaction_list(thread).await? {
+            out.entry(r.post)
+                .or_default()
+                .add(r.reaction, r.person == viewer);
+        }
+        Ok(out)
+    }
+
+    /// Every reaction to the posts of `thread`.
+    pub async fn reaction_list(&self, thread: i64) -> Result<Vec<ReactionOf>, StoreError> {
         let rows =
             sqlx::query("SELECT reply_id, person_id, reaction FROM reactions WHERE thread_id = $1")
                 .bind(thread)
                 .fetch_all(self.reader())
                 .await?;
-        let mut out = std::collections::HashMap::<i64, ReactionCounts>::new();
+        let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let counts = out.entry(row.try_get("reply_id")?).or_default();
-            let mine = row.try_get::<i64, _>("person_id")? == viewer;
-            match row.try_get::<String, _>("reaction")?.parse::<Reaction>() {
-                Ok(Reaction::Helpful) => {
-                    counts.helpful += 1;
-                    counts.mine_helpful |= mine;
-                }
-                Ok(Reaction::Thanks) => {
-                    counts.thanks += 1;
-                    counts.mine_thanks |= mine;
-                }
-                Err(_) => {}
+            if let Ok(reaction) = row.try_get::<String, _>("reaction")?.parse::<Reaction>() {
+                out.push(ReactionOf {
+                    post: row.try_get("reply_id")?,
+                    person: row.try_get("person_id")?,
+                    reaction,
+                });
             }
         }
         Ok(out)

@@ -128,7 +128,8 @@ impl Store {
             && thread.author.as_ref().map(|a| a.id) != author;
         sqlx::query(
             "UPDATE threads SET reply_count = reply_count + 1, last_activity_at = $1, \
-             first_response_at = CASE WHEN $2 = 1 THEN $1 ELSE first_response_at END WHERE id = $3",
+             first_response_at = CASE WHEN $2 = 1 THEN $1 ELSE first_response_at END, \
+             version = version + 1 WHERE id = $3",
         )
         .bind(millis(at))
         .bind(i64::from(first_response))
@@ -238,6 +239,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        super::bump_version(&mut tx, thread.id).await?;
         let editor = (!reply.anonymous).then_some(editor);
         let written = Written {
             post: (thread.id, Some(id)),
@@ -280,12 +282,15 @@ impl Store {
         if question.accepted_reply_id == Some(reply) {
             return Ok(());
         }
-        sqlx::query("UPDATE threads SET accepted_reply_id = $1, accepted_at = $2 WHERE id = $3")
-            .bind(reply)
-            .bind(millis(at))
-            .bind(thread)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE threads SET accepted_reply_id = $1, accepted_at = $2, version = version + 1 \
+             WHERE id = $3",
+        )
+        .bind(reply)
+        .bind(millis(at))
+        .bind(thread)
+        .execute(&mut *tx)
+        .await?;
         let author = answer.author.as_ref().map(|a| a.id);
         activity::append(
             &mut tx,

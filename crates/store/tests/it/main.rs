@@ -10,6 +10,7 @@ mod imports;
 mod people;
 mod practice;
 mod pulses;
+mod thread_versions;
 mod threads;
 mod threads_search;
 

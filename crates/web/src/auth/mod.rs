@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::person::OrgRole;
+use store::holders::Holder;
 use store::people::Person;
 
 use crate::AppState;
@@ -115,26 +116,39 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> H
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// Who is asking, from their bearer credential or session cookie: the
+/// person (with their unread count when `unread`), the session's CSRF token
+/// for cookie sessions, and why a credential sent was refused.
 async fn identify(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<(Option<CurrentUser>, Option<String>, Option<&'static str>), WebError> {
+    unread: bool,
+) -> Result<
+    (
+        Option<(CurrentUser, Option<i64>)>,
+        Option<String>,
+        Option<&'static str>,
+    ),
+    WebError,
+> {
     let now = state.clock.now();
+    let user = |holder: Holder, via, session_digest| {
+        let unread = holder.unread;
+        Some((
+            CurrentUser {
+                person: holder.person,
+                via,
+                session_digest,
+            },
+            unread,
+        ))
+    };
     // A bearer credential wins over a cookie: API clients are explicit.
     if let Some(token) = bearer(headers) {
         if token.starts_with(secret::SESSION_PREFIX) {
             let digest = secret::digest(token);
-            if let Some(session) = state.store.session(&digest, now).await? {
-                let person = state.store.person(session.person_id).await?;
-                return Ok((
-                    Some(CurrentUser {
-                        person,
-                        via: Via::Bearer,
-                        session_digest: Some(digest),
-                    }),
-                    None,
-                    None,
-                ));
+            if let Some((_, holder)) = state.store.session_holder(&digest, now, unread).await? {
+                return Ok((user(holder, Via::Bearer, Some(digest)), None, None));
             }
             return Ok((
                 None,
@@ -143,18 +157,12 @@ async fn identify(
             ));
         }
         if token.starts_with(secret::TOKEN_PREFIX)
-            && let Some(id) = state.store.token_owner(&secret::digest(token), now).await?
+            && let Some(holder) = state
+                .store
+                .token_holder(&secret::digest(token), now, unread)
+                .await?
         {
-            let person = state.store.person(id).await?;
-            return Ok((
-                Some(CurrentUser {
-                    person,
-                    via: Via::Bearer,
-                    session_digest: None,
-                }),
-                None,
-                None,
-            ));
+            return Ok((user(holder, Via::Bearer, None), None, None));
         }
         return Ok((
             None,
@@ -164,14 +172,9 @@ async fn identify(
     }
     if let Some(secret_value) = cookie(headers, SESSION_COOKIE) {
         let digest = secret::digest(secret_value);
-        if let Some(session) = state.store.session(&digest, now).await? {
-            let person = state.store.person(session.person_id).await?;
+        if let Some((session, holder)) = state.store.session_holder(&digest, now, unread).await? {
             return Ok((
-                Some(CurrentUser {
-                    person,
-                    via: Via::Cookie,
-                    session_digest: Some(digest),
-                }),
+                user(holder, Via::Cookie, Some(digest)),
                 Some(session.csrf_token),
                 None,
             ));
@@ -187,10 +190,22 @@ pub async fn visitor_layer(
     mut request: Request,
     next: Next,
 ) -> Response {
+    let path = request.uri().path();
+    // Pages show the unread count in their navigation.
+    let page_read = request.method() == Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/static/")
+        && !matches!(path, "/healthz" | "/metrics")
+        && !path.ends_with(".ics")
+        && !path.ends_with(".atom");
     let headers = request.headers();
-    let (user, session_csrf, refused) = match identify(&state, headers).await {
+    let (user, session_csrf, refused) = match identify(&state, headers, page_read).await {
         Ok(found) => found,
         Err(e) => return crate::error::ApiError(e).into_response(),
+    };
+    let (user, unread) = match user {
+        Some((user, unread)) => (Some(user), unread),
+        None => (None, None),
     };
     let anon_cookie = cookie(headers, CSRF_COOKIE)
         .filter(|v| v.len() >= 32 && v.len() <= 64)
@@ -224,24 +239,6 @@ pub async fn visitor_layer(
             .into_response();
         }
     }
-    let path = request.uri().path();
-    let page_read = request.method() == Method::GET
-        && !path.starts_with("/api/")
-        && !path.starts_with("/static/")
-        && !matches!(path, "/healthz" | "/metrics")
-        && !path.ends_with(".ics")
-        && !path.ends_with(".atom");
-    let unread = match &user {
-        // A failed count shows none rather than failing the page.
-        Some(u) if page_read => Some(
-            state
-                .store
-                .unread_notifications(u.person.id)
-                .await
-                .unwrap_or(0),
-        ),
-        _ => None,
-    };
     request.extensions_mut().insert(Visitor {
         user: user.map(Arc::new),
         csrf,

@@ -359,7 +359,7 @@ pub(super) struct ThreadPage {
     can_post: bool,
     is_admin: bool,
     join_hint: Option<&'static str>,
-    json_ld: Option<String>,
+    json_ld: Option<std::sync::Arc<str>>,
     reply: ReplyDraft,
     error: Option<String>,
     notice: Option<&'static str>,
@@ -498,7 +498,12 @@ pub(super) async fn thread_page(
         can_post: seen.can_post(),
         is_admin,
         join_hint,
-        json_ld: (t.thread_type == ThreadType::Question && !hidden).then(|| qa_page(&view)),
+        json_ld: (t.thread_type == ThreadType::Question && !hidden).then(|| {
+            view.shared
+                .derived
+                .get_or_init(|| qa_page(&view).into())
+                .clone()
+        }),
         posts,
         reply,
         error,
