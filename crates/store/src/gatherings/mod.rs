@@ -8,6 +8,7 @@
 mod attendance;
 mod carry;
 mod feeds;
+mod notes;
 mod rsvps;
 mod volunteers;
 

@@ -1,8 +1,8 @@
 //! Gatherings over the API: a community's series (list, create, its
 //! calendar), series by id (read, edit, "this and following", whole-series
 //! RSVP, volunteering, facilitation, fairness, occurrences), occurrences by
-//! id (read, RSVP, attendance, check-in, cancel, move, notes), and calendar
-//! feed tokens.
+//! id (read, RSVP, attendance, check-in, cancel, move, notes, notes
+//! promoted into an artifact), and calendar feed tokens.
 
 use axum::Json;
 use axum::extract::State;
@@ -477,6 +477,42 @@ async fn record(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Promote the occurrence's notes into a draft artifact linked to it (the
+/// series' facilitators, the date's facilitator and stewards).
+#[utoipa::path(post, path = "/api/v1/occurrences/{id}/artifacts", tag = "gatherings",
+    params(("id" = String, Path, description = "Occurrence id")),
+    request_body = PromoteIn,
+    responses(
+        (status = 201, description = "The draft artifact", body = PromotedOut),
+        (status = 403, description = "Not a facilitator or steward", body = ErrorBody),
+        (status = 404, description = "No such occurrence you can see", body = ErrorBody),
+        (status = 409, description = "The community is archived", body = ErrorBody),
+        (status = 422, description = "No notes, or a bad kind or title", body = ErrorBody),
+    ))]
+async fn promote(
+    State(state): State<AppState>,
+    Member(user): Member,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<PromoteIn>,
+) -> Result<(StatusCode, Json<PromotedOut>), ApiError> {
+    let (a, o) = gs::occurrence(&state, &user, &id).await?;
+    let promotion = gs::Promotion {
+        kind: body.kind,
+        title: body.title,
+    };
+    let artifact = gs::promote_notes(&state, &a, &o, &promotion).await?;
+    let made = state.store.artifact(artifact).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PromotedOut {
+            id: made.id,
+            kind: made.content.kind.as_str().into(),
+            title: made.content.title,
+            state: made.state.as_str().into(),
+        }),
+    ))
+}
+
 /// Your calendar feeds.
 #[utoipa::path(get, path = "/api/v1/feeds", tag = "gatherings",
     responses(
@@ -563,6 +599,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
         .routes(routes!(move_occurrence))
         .routes(routes!(record))
+        .routes(routes!(promote))
         .routes(routes!(feeds, create_feed))
         .routes(routes!(revoke_feed))
 }

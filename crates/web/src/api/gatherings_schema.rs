@@ -215,6 +215,8 @@ pub struct OccurrenceDetail {
     pub notes: String,
     /// Recording link.
     pub recording_url: String,
+    /// Artifacts promoted from its notes.
+    pub artifacts: Vec<PromotedOut>,
 }
 
 impl OccurrenceDetail {
@@ -237,6 +239,43 @@ impl OccurrenceDetail {
             agenda: v.agenda.clone(),
             notes: v.notes.clone(),
             recording_url: v.recording_url.clone(),
+            artifacts: v.artifacts.iter().map(PromotedOut::from).collect(),
+        }
+    }
+}
+
+/// Notes to promote into a draft artifact.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromoteIn {
+    /// The artifact's kind: `story`, `guide`, `pattern`, `checklist`, `tool`
+    /// or `heuristic` (a decision record needs its decision written out).
+    pub kind: String,
+    /// Title; absent or empty for the series' title and the date.
+    #[serde(default)]
+    pub title: String,
+}
+
+/// An artifact promoted from an occurrence's notes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PromotedOut {
+    /// The artifact's id.
+    pub id: i64,
+    /// Its kind.
+    pub kind: String,
+    /// Its title.
+    pub title: String,
+    /// `draft` until it is reworked and published.
+    pub state: String,
+}
+
+impl From<&store::practice::LinkedArtifact> for PromotedOut {
+    fn from(a: &store::practice::LinkedArtifact) -> Self {
+        PromotedOut {
+            id: a.id,
+            kind: a.kind.as_str().into(),
+            title: a.title.clone(),
+            state: a.state.as_str().into(),
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Gatherings as both the pages and the API use them: who may see and do
 //! what, series with their next occurrences, one occurrence with its
 //! answers, seats, waitlist and attendance, facilitation suggestions,
-//! time-zone fairness, and calendar feeds. Series and occurrences are
-//! addressed by id; one in a private community is the same 404 to outsiders
-//! as one that does not exist.
+//! time-zone fairness, calendar feeds, and notes promoted into artifacts.
+//! Series and occurrences are addressed by id; one in a private community
+//! is the same 404 to outsiders as one that does not exist.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -27,9 +27,11 @@ use crate::error::WebError;
 use crate::ical::{self, FeedSeries, Reader};
 
 mod feeds;
+mod promotion;
 mod views;
 
 pub use feeds::*;
+pub use promotion::*;
 pub use views::*;
 
 /// How far ahead lists of next occurrences look.

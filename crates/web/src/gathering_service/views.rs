@@ -29,6 +29,8 @@ pub struct OccurrenceView {
     pub notes: String,
     /// Recording link.
     pub recording_url: String,
+    /// Artifacts promoted from its notes.
+    pub artifacts: Vec<store::practice::LinkedArtifact>,
 }
 
 /// The view of one occurrence.
@@ -66,6 +68,7 @@ pub async fn occurrence_view(
             .unwrap_or_else(|| a.record.agenda.clone()),
         notes: known.map(|k| k.notes.clone()).unwrap_or_default(),
         recording_url: known.map(|k| k.recording_url.clone()).unwrap_or_default(),
+        artifacts: state.store.artifacts_from_occurrence(&r).await?,
     })
 }
 

@@ -1,7 +1,8 @@
 //! One occurrence in the browser: answers, seats and waitlist, attendance,
 //! check-in, notes and recording, declining to facilitate, and the
 //! stewards' changes: cancel or restore the date, move only this date, or
-//! change the series from this date on ("this and all following").
+//! change the series from this date on ("this and all following"); and the
+//! notes promoted into a draft artifact, linked from the page.
 
 use askama::Template;
 use axum::Router;
@@ -10,6 +11,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use domain::gathering::Occurrence;
+use domain::practice::ArtifactKind;
 use serde::Deserialize;
 
 use super::gatherings::{
@@ -71,6 +73,12 @@ struct OccurrencePage {
     f: SeriesForm,
     formats: Vec<(&'static str, &'static str)>,
     p: &'static str,
+    /// Whether the viewer may promote the notes into an artifact.
+    can_promote: bool,
+    /// The kinds notes can become: (wire name, label).
+    kinds: Vec<(&'static str, &'static str)>,
+    /// The title a promotion gets unless given one.
+    promote_title: String,
     error: Option<String>,
 }
 
@@ -85,6 +93,7 @@ async fn occurrence_page(
     let c = changes.unwrap_or_else(|| Changes::of(&a, &o));
     let v = gs::occurrence_view(state, &a, &o).await?;
     let can_facilitate = gs::can_facilitate(state, &a).await?;
+    let facilitated = v.facilitator.as_ref().is_some_and(|(p, _)| *p == a.me());
     let members = if can_facilitate {
         state
             .store
@@ -115,6 +124,15 @@ async fn occurrence_page(
         members,
         declined_facilitation,
         writable: a.community.is_writable(),
+        can_promote: (can_facilitate || (facilitated && a.role.is_some()))
+            && a.community.is_writable()
+            && !v.notes.trim().is_empty(),
+        kinds: ArtifactKind::ALL
+            .iter()
+            .filter(|k| **k != ArtifactKind::DecisionRecord)
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
+        promote_title: gs::default_title(&a, &o),
         f: c.following.clone(),
         formats: formats(),
         p: "following-",
@@ -345,6 +363,35 @@ async fn following(
     }
 }
 
+#[derive(Deserialize)]
+struct PromoteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+}
+
+/// Promotes the notes into a draft artifact; the page then links to it.
+async fn promote(
+    State(state): State<AppState>,
+    member: PageMember,
+    PagePath(key): PagePath<String>,
+    PageForm(form): PageForm<PromoteForm>,
+) -> Result<Response, PageError> {
+    member.visitor.verify_csrf(&form.csrf)?;
+    let (a, o) = gs::occurrence(&state, &member.user, &key).await?;
+    let promotion = gs::Promotion {
+        kind: form.kind,
+        title: form.title,
+    };
+    let result = gs::promote_notes(&state, &a, &o, &promotion)
+        .await
+        .map(|_| ());
+    after_occurrence(&state, &member, &key, result).await
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/occurrences/{id}", get(occurrence))
@@ -356,4 +403,5 @@ pub(super) fn router() -> Router<AppState> {
         .route("/occurrences/{id}/record", post(record))
         .route("/occurrences/{id}/move", post(move_date))
         .route("/occurrences/{id}/following", post(following))
+        .route("/occurrences/{id}/promote", post(promote))
 }

@@ -287,3 +287,171 @@ async fn stewards_move_one_date_and_change_the_following_by_forms() {
         );
     }
 }
+
+#[tokio::test]
+async fn notes_are_promoted_into_a_draft_artifact_linked_from_the_date() {
+    for app in apps().await {
+        let ada = browser(&app, "ada@example.org", "Ada").await;
+        let bob = browser(&app, "bob@example.org", "Bob").await;
+        let (s, _) = ada.api(&app, Method::POST, "/api/v1/communities", Some(json!({
+            "slug": "rhythm-guild", "name": "Rhythm Guild", "domain_question": "How do we keep a pulse?",
+            "type": "cross_cutting", "orientation": "knowledge_weaving", "visibility": "open"}))).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, _) = bob
+            .api(
+                &app,
+                Method::POST,
+                "/api/v1/communities/rhythm-guild/join",
+                None,
+            )
+            .await;
+        assert!(s.is_success());
+        let (s, v) = ada
+            .api(
+                &app,
+                Method::POST,
+                "/api/v1/communities/rhythm-guild/gatherings",
+                Some(json!({"title": "Weekly practice call", "rrule": "FREQ=WEEKLY;BYDAY=TU",
+                    "time_zone": "Europe/Berlin", "start": "2026-03-03T09:00", "duration_minutes": 60})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let id = v["id"].as_i64().unwrap();
+        let key = format!("{id}-20260303T080000Z");
+        let promote = format!("/api/v1/occurrences/{key}/artifacts");
+        let (s, v) = ada
+            .api(&app, Method::POST, &promote, Some(json!({"kind": "story"})))
+            .await;
+        assert_eq!(
+            (s, v["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("notes")),
+            "nothing to promote yet: {v}"
+        );
+        let notes = "We compared runbooks: the shortest one won.";
+        let (s, _) = ada
+            .api(
+                &app,
+                Method::PUT,
+                &format!("/api/v1/occurrences/{key}/record"),
+                Some(json!({"notes": notes})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, _) = bob
+            .api(&app, Method::POST, &promote, Some(json!({"kind": "story"})))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "members who did not facilitate");
+        for kind in ["decision_record", "poem"] {
+            let (s, v) = ada
+                .api(&app, Method::POST, &promote, Some(json!({"kind": kind})))
+                .await;
+            assert_eq!(
+                (s, v["error"]["field"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some("kind")),
+                "{kind}: {v}"
+            );
+        }
+        let (s, v) = ada
+            .api(&app, Method::POST, &promote, Some(json!({"kind": "story"})))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["state"], "draft");
+        assert_eq!(v["title"], "Weekly practice call, 3 March 2026");
+        let story = v["id"].as_i64().unwrap();
+        let made = app.db.store.artifact(story).await.unwrap();
+        assert!(
+            made.content.body.starts_with(notes),
+            "{}",
+            made.content.body
+        );
+        assert!(made.content.body.contains(&format!("(/occurrences/{key})")));
+        assert!(made.source.occurrence_id.is_some());
+        let log = app
+            .db
+            .store
+            .activity_page(store::activity::LogFilter::default(), 0, 1000)
+            .await
+            .unwrap();
+        assert!(log.iter().any(|e| e.kind == "artifact_created"
+            && e.actor == Some(ada.id)
+            && e.subject.as_deref() == Some(format!("artifact-{story}").as_str())));
+
+        // By the page: a guide with its own title, then linked from the date.
+        let (_, page) = bob.page(&app, &format!("/occurrences/{key}")).await;
+        assert!(!page.contains("Promote these notes"));
+        let r = bob
+            .post(
+                &app,
+                &format!("/occurrences/{key}/promote"),
+                &[("kind", "guide")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = ada
+            .web
+            .post(app.url(&format!("/occurrences/{key}/promote")))
+            .form(&[("kind", "guide")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "forms need their token");
+        let r = ada
+            .post(
+                &app,
+                &format!("/occurrences/{key}/promote"),
+                &[("kind", "tool"), ("title", "Two\nlines")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("role=\"alert\""));
+        let (_, page) = ada.page(&app, &format!("/occurrences/{key}")).await;
+        assert!(page.contains("Promote these notes to an artifact"));
+        let r = ada
+            .post(
+                &app,
+                &format!("/occurrences/{key}/promote"),
+                &[("kind", "guide"), ("title", "Runbook habits")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+        // The links follow the date when the whole series moves an hour later.
+        let (s, v) = ada
+            .api(
+                &app,
+                Method::PUT,
+                &format!("/api/v1/gatherings/{id}"),
+                Some(json!({"title": "Weekly practice call", "rrule": "FREQ=WEEKLY;BYDAY=TU",
+                    "time_zone": "Europe/Berlin", "start": "2026-03-03T10:00", "duration_minutes": 60})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let moved = format!("{id}-20260303T090000Z");
+        let (s, page) = bob.page(&app, &format!("/occurrences/{moved}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            page.contains(&format!("href=\"/artifacts/{story}\"")),
+            "{page}"
+        );
+        assert!(page.contains("Runbook habits"));
+        assert!(page.contains(notes));
+        let (_, v) = bob
+            .api(
+                &app,
+                Method::GET,
+                &format!("/api/v1/occurrences/{moved}"),
+                None,
+            )
+            .await;
+        let titles: Vec<&str> = v["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            titles,
+            ["Weekly practice call, 3 March 2026", "Runbook habits"]
+        );
+    }
+}

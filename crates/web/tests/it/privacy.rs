@@ -66,6 +66,7 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/occurrences/{id}/record", &["POST"]),
     ("/occurrences/{id}/move", &["POST"]),
     ("/occurrences/{id}/following", &["POST"]),
+    ("/occurrences/{id}/promote", &["POST"]),
     ("/feeds/calendar.ics", &["GET"]),
     ("/settings/feeds", &["GET", "POST"]),
     ("/settings/feeds/{id}/revoke", &["POST"]),
