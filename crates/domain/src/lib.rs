@@ -8,6 +8,7 @@ pub mod community;
 pub mod experiment;
 pub mod gathering;
 pub mod imported;
+pub mod influence;
 pub mod invalid;
 pub mod membership;
 pub mod overlap;

@@ -38,6 +38,9 @@ const MOVES: &[(&str, &str)] = &[
     ("artifact_reviews", "reviewer_id"),
     ("artifact_reuses", "person_id"),
     ("artifact_links", "created_by"),
+    ("experiments", "owner_id"),
+    ("experiments", "created_by"),
+    ("adoptions", "recorded_by"),
 ];
 
 /// Tables where a person may appear once per key: the merged person's row

@@ -9,6 +9,7 @@
 //! the same transaction as the change itself.
 
 pub mod activity;
+pub mod adoptions;
 pub mod communities;
 mod error;
 pub mod experiments;

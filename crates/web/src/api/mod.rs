@@ -10,6 +10,7 @@ pub(crate) mod communities_membership;
 pub(crate) mod communities_schema;
 pub(crate) mod communities_stewardship;
 mod experiments;
+mod experiments_schema;
 mod gatherings;
 pub(crate) mod gatherings_schema;
 mod health;
@@ -40,6 +41,7 @@ use crate::AppState;
         (name = "communities", description = "Communities of practice"),
         (name = "shared space", description = "Threads, questions and answers, anonymous questions, reactions, kudos, notifications and search"),
         (name = "gatherings", description = "Gatherings: recurring series, RSVPs, attendance, facilitation, time-zone fairness, calendar feeds"),
+        (name = "practice", description = "The practice: experiments, and the adoption of artifacts by the organisation's teams"),
         (name = "health", description = "Community health: figures, vitality, stage, diagnoses, the portfolio"),
     )
 )]

@@ -15,6 +15,7 @@ mod gathering_occurrences;
 mod gatherings;
 mod health;
 mod home;
+mod influence;
 mod notifications;
 mod people;
 mod pulses;
@@ -173,5 +174,6 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(artifacts::router())
         .merge(experiments::router())
+        .merge(influence::router())
         .fallback(not_found)
 }

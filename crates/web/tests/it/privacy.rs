@@ -97,6 +97,13 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/search", &["GET"]),
     ("/notifications", &["GET"]),
     ("/notifications/read", &["POST"]),
+    ("/communities/{slug}/experiments", &["GET", "POST"]),
+    ("/experiments/{id}", &["GET"]),
+    ("/experiments/{id}/edit", &["POST"]),
+    ("/experiments/{id}/status", &["POST"]),
+    ("/communities/{slug}/influence", &["GET"]),
+    ("/artifacts/{id}/adoption", &["GET", "POST"]),
+    ("/adoptions/{id}/remove", &["POST"]),
 ];
 
 /// Words that appear only in the private communities.
