@@ -277,7 +277,10 @@ mod tests {
         assert_eq!(conclusion("", "x").unwrap_err().field, "result");
         assert_eq!(conclusion("x", "  ").unwrap_err().field, "learnings");
         let c = conclusion(" worked ", " pair more ").unwrap();
-        assert_eq!((c.result.as_str(), c.learnings.as_str()), ("worked", "pair more"));
+        assert_eq!(
+            (c.result.as_str(), c.learnings.as_str()),
+            ("worked", "pair more")
+        );
         assert!(notes("", "").is_ok());
     }
 

@@ -226,7 +226,10 @@ mod tests {
     fn without_adoptions_there_are_no_months_and_nobody_reached() {
         let inf = influence(&[], &["A".into()], d("2026-03-20"));
         assert!(inf.months.is_empty() && inf.reached.is_empty());
-        assert_eq!((inf.teams_reached, inf.teams_total, inf.adoptions), (0, 1, 0));
+        assert_eq!(
+            (inf.teams_reached, inf.teams_total, inf.adoptions),
+            (0, 1, 0)
+        );
         assert_eq!(inf.rows[0].total(), 0);
     }
 

@@ -76,13 +76,12 @@ fn adoption_from(row: &sqlx::any::AnyRow) -> Result<Adoption, StoreError> {
 impl Store {
     /// Artifact `id` as adoption sees it.
     pub async fn adopted_artifact(&self, id: i64) -> Result<AdoptedArtifact, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, community_id, title, archived_at FROM artifacts WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.reader())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        let row =
+            sqlx::query("SELECT id, community_id, title, archived_at FROM artifacts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.reader())
+                .await?
+                .ok_or(StoreError::NotFound)?;
         Ok(AdoptedArtifact {
             id: row.try_get("id")?,
             community_id: row.try_get("community_id")?,
@@ -204,7 +203,13 @@ impl Store {
         .fetch_all(self.reader())
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("id")?, row.try_get("title")?, row.try_get("teams")?)))
+            .map(|row| {
+                Ok((
+                    row.try_get("id")?,
+                    row.try_get("title")?,
+                    row.try_get("teams")?,
+                ))
+            })
             .collect()
     }
 }

@@ -4,13 +4,16 @@
 //! `experiment_concluded` (subject `experiment-<id>`, the actor's team
 //! stamped) in the same transaction as the change; a move is applied only
 //! from the status it was checked against, so two racing moves cannot both
-//! succeed or log twice.
+//! succeed or log twice. A concluded experiment can become a draft
+//! artifact whose source is the experiment.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::experiment::{self, ExperimentPlan, ExperimentStatus};
+use domain::practice::{ArtifactState, Content};
 use sqlx::Row;
 
 use crate::activity::{self, NewEvent};
+use crate::practice::{NewArtifact, Source};
 use crate::{Store, StoreError, Tx, from_millis, millis};
 
 /// An experiment.
@@ -95,7 +98,9 @@ fn experiment_from(row: &sqlx::any::AnyRow) -> Result<Experiment, StoreError> {
         created_by: row.try_get("created_by")?,
         created_at: from_millis(row.try_get("created_at")?),
         updated_at: from_millis(row.try_get("updated_at")?),
-        started_at: row.try_get::<Option<i64>, _>("started_at")?.map(from_millis),
+        started_at: row
+            .try_get::<Option<i64>, _>("started_at")?
+            .map(from_millis),
         concluded_at: row
             .try_get::<Option<i64>, _>("concluded_at")?
             .map(from_millis),
@@ -260,5 +265,62 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Turns concluded experiment `id` into a draft artifact holding
+    /// `content`, written by `author` and owned by `owner`, whose source is the
+    /// experiment; the experiment then names it. An experiment becomes at
+    /// most one artifact: a second attempt is a conflict on `experiment`.
+    pub async fn experiment_to_artifact(
+        &self,
+        id: i64,
+        content: &Content,
+        author: i64,
+        owner: i64,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let e = self.experiment(id).await?;
+        let taken = || StoreError::Conflict {
+            field: "experiment",
+            message: "this experiment has already become an artifact".into(),
+        };
+        if e.status != ExperimentStatus::Concluded {
+            return Err(StoreError::Conflict {
+                field: "status",
+                message: "only a concluded experiment can become an artifact".into(),
+            });
+        }
+        if e.artifact_id.is_some() {
+            return Err(taken());
+        }
+        let artifact = self
+            .create_artifact(
+                &NewArtifact {
+                    community_id: e.community_id,
+                    author_id: author,
+                    owner_id: Some(owner),
+                    content: content.clone(),
+                    state: ArtifactState::Draft,
+                    source: Source {
+                        experiment_id: Some(id),
+                        ..Source::default()
+                    },
+                    summary: "From a concluded experiment".into(),
+                },
+                at,
+            )
+            .await?;
+        let done = sqlx::query(
+            "UPDATE experiments SET artifact_id = $1, updated_at = $2 WHERE id = $3 AND artifact_id IS NULL",
+        )
+        .bind(artifact)
+        .bind(millis(at))
+        .bind(id)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(taken());
+        }
+        Ok(artifact)
     }
 }

@@ -93,6 +93,8 @@ pub struct ExperimentView {
     pub can_move: bool,
     /// The statuses it may move to (for the viewer, if they may move it).
     pub next: Vec<ExperimentStatus>,
+    /// Whether the viewer may turn it (concluded) into a draft artifact.
+    pub can_make_artifact: bool,
 }
 
 /// Whether the viewer may move `e` through the loop: its owner (still a
@@ -103,8 +105,12 @@ fn may_move(p: &Place, e: &Experiment) -> bool {
 }
 
 fn view(p: &Place, e: Experiment, today: NaiveDate) -> ExperimentView {
-    let can_move = may_move(p, &e) && p.community.is_writable() && !e.status.is_final();
+    let may = may_move(p, &e) && p.community.is_writable();
+    let can_move = may && !e.status.is_final();
     ExperimentView {
+        can_make_artifact: may
+            && e.status == ExperimentStatus::Concluded
+            && e.artifact_id.is_none(),
         overdue: experiment::review_overdue(e.status, e.review_on, today),
         can_edit: p.can_write() && !e.status.is_final(),
         next: if can_move {
@@ -273,6 +279,40 @@ pub async fn change_status(
         .await?)
 }
 
+/// Turns concluded experiment `id` into a draft story artifact holding its
+/// hypothesis, result and learnings (its owner or a steward); returns the
+/// artifact's id.
+pub async fn make_artifact(
+    state: &AppState,
+    user: &Arc<CurrentUser>,
+    id: i64,
+) -> Result<i64, WebError> {
+    let (p, v) = seen_experiment(state, user, id).await?;
+    require_writable(&p.community)?;
+    let e = &v.experiment;
+    if !may_move(&p, e) {
+        return Err(WebError::Forbidden(
+            "only the experiment's owner or a steward can turn it into an artifact".into(),
+        ));
+    }
+    let content = domain::practice::ContentDraft {
+        kind: domain::practice::ArtifactKind::Story.as_str().into(),
+        title: e.title.clone(),
+        body: experiment::artifact_body(&e.hypothesis, &e.result, &e.learnings),
+        tags: "experiment".into(),
+        ..Default::default()
+    }
+    .check()?;
+    let owner = match &e.owner {
+        Some((o, _)) if state.store.role_in(p.community.id, *o).await?.is_some() => *o,
+        _ => p.me(),
+    };
+    Ok(state
+        .store
+        .experiment_to_artifact(id, &content, p.me(), owner, state.clock.now())
+        .await?)
+}
+
 /// Artifact `id` as adoption sees it, and its community, if `user` may see it.
 pub async fn seen_artifact(
     state: &AppState,
@@ -358,11 +398,7 @@ pub async fn record(
 
 /// Removes adoption record `id` (a steward of the artifact's community, or
 /// whoever recorded it); returns the artifact's id.
-pub async fn remove(
-    state: &AppState,
-    user: &Arc<CurrentUser>,
-    id: i64,
-) -> Result<i64, WebError> {
+pub async fn remove(state: &AppState, user: &Arc<CurrentUser>, id: i64) -> Result<i64, WebError> {
     let adoption = state.store.adoption(id).await?;
     let (p, _) = seen_artifact(state, user, adoption.artifact_id).await?;
     require_writable(&p.community)?;

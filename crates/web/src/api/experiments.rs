@@ -143,6 +143,27 @@ async fn status(
     Ok(Json(view.into()))
 }
 
+/// Write a concluded experiment up as a draft artifact (a story holding its
+/// hypothesis, result and learnings, with the experiment as its source);
+/// its owner or a steward, once.
+#[utoipa::path(post, path = "/api/v1/experiments/{id}/artifact", tag = "practice",
+    params(("id" = i64, Path, description = "Experiment id")),
+    responses(
+        (status = 201, body = ExperimentOut, description = "The experiment, naming its artifact"),
+        (status = 403, description = "Neither its owner nor a steward", body = ErrorBody),
+        (status = 404, description = "No such experiment you can see", body = ErrorBody),
+        (status = 409, description = "Not concluded, already an artifact, or the community is archived", body = ErrorBody),
+    ))]
+async fn artifact(
+    State(state): State<AppState>,
+    Member(user): Member,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<ExperimentOut>), ApiError> {
+    service::make_artifact(&state, &user, id).await?;
+    let (_, view) = service::seen_experiment(&state, &user, id).await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
+}
+
 /// The teams that adopted an artifact, earliest first.
 #[utoipa::path(get, path = "/api/v1/artifacts/{id}/adoptions", tag = "practice",
     params(("id" = i64, Path, description = "Artifact id")),
@@ -178,15 +199,8 @@ async fn adopt(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AdoptionIn>,
 ) -> Result<(StatusCode, Json<AdoptionOut>), ApiError> {
-    let adoption = service::record(
-        &state,
-        &user,
-        id,
-        &body.team,
-        &body.adopted_on,
-        &body.note,
-    )
-    .await?;
+    let adoption =
+        service::record(&state, &user, id, &body.team, &body.adopted_on, &body.note).await?;
     let (_, _, list) = service::adoptions(&state, &user, id).await?;
     let view = list
         .into_iter()
@@ -234,6 +248,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, propose))
         .routes(routes!(show, edit))
         .routes(routes!(status))
+        .routes(routes!(artifact))
         .routes(routes!(adoptions, adopt))
         .routes(routes!(remove))
         .routes(routes!(influence))

@@ -204,7 +204,11 @@ pub struct InfluenceOut {
 impl From<Influence> for InfluenceOut {
     fn from(i: Influence) -> Self {
         InfluenceOut {
-            months: i.months.iter().map(|m| m.format("%Y-%m").to_string()).collect(),
+            months: i
+                .months
+                .iter()
+                .map(|m| m.format("%Y-%m").to_string())
+                .collect(),
             teams: i
                 .rows
                 .into_iter()

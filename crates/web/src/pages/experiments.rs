@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, CsrfForm, render};
 use crate::AppState;
 use crate::api::communities_access::Seen;
 use crate::auth::PageMember;
@@ -147,9 +147,11 @@ async fn propose(
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/experiments/{id}")).into_response()),
         Err(e) => match shown(&e) {
-            Some(error) => {
-                Ok((e.status(), list_page(&state, &seen, form, Some(error)).await?).into_response())
-            }
+            Some(error) => Ok((
+                e.status(),
+                list_page(&state, &seen, form, Some(error)).await?,
+            )
+                .into_response()),
             None => Err(e.into()),
         },
     }
@@ -249,10 +251,24 @@ async fn status(
     after(&state, &member, id, result).await
 }
 
+async fn artifact(
+    State(state): State<AppState>,
+    member: PageMember,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    member.visitor.verify_csrf(&form.csrf)?;
+    match service::make_artifact(&state, &member.user, id).await {
+        Ok(artifact) => Ok(Redirect::to(&format!("/artifacts/{artifact}")).into_response()),
+        Err(e) => after(&state, &member, id, Err(e)).await,
+    }
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/communities/{slug}/experiments", get(list).post(propose))
         .route("/experiments/{id}", get(show))
         .route("/experiments/{id}/edit", post(edit))
         .route("/experiments/{id}/status", post(status))
+        .route("/experiments/{id}/artifact", post(artifact))
 }

@@ -81,7 +81,7 @@ struct InfluencePage {
 async fn influence(State(state): State<AppState>, seen: Seen) -> Result<Html<String>, PageError> {
     let c = &seen.community;
     let influence = service::influence(&state, &seen).await?;
-    Ok(render(&InfluencePage {
+    render(&InfluencePage {
         chrome: Chrome::new(
             &seen.visitor,
             format!("Influence of {}", c.charter.name),
@@ -103,7 +103,7 @@ async fn influence(State(state): State<AppState>, seen: Seen) -> Result<Html<Str
             .await
             .map_err(WebError::from)?,
         influence,
-    })?)
+    })
 }
 
 #[derive(Template)]
@@ -172,9 +172,7 @@ async fn after(
 ) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/artifacts/{artifact}/adoption")).into_response()),
-        Err(
-            e @ (WebError::Invalid(_) | WebError::Conflict { .. } | WebError::Forbidden(_)),
-        ) => {
+        Err(e @ (WebError::Invalid(_) | WebError::Conflict { .. } | WebError::Forbidden(_))) => {
             let field = match &e {
                 WebError::Invalid(i) => i.field.clone(),
                 WebError::Conflict { field, .. } => field.clone(),

@@ -101,6 +101,7 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/experiments/{id}", &["GET"]),
     ("/experiments/{id}/edit", &["POST"]),
     ("/experiments/{id}/status", &["POST"]),
+    ("/experiments/{id}/artifact", &["POST"]),
     ("/communities/{slug}/influence", &["GET"]),
     ("/artifacts/{id}/adoption", &["GET", "POST"]),
     ("/adoptions/{id}/remove", &["POST"]),
