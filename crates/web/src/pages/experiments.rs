@@ -29,7 +29,7 @@ struct ListPage {
     experiments: Vec<ExperimentView>,
     overdue: usize,
     form: DraftForm,
-    error: Option<(String, String)>,
+    error: Option<String>,
 }
 
 #[derive(Template)]
@@ -43,7 +43,7 @@ struct ShowPage {
     result: String,
     learnings: String,
     members: Vec<(i64, String)>,
-    error: Option<(String, String)>,
+    error: Option<String>,
 }
 
 /// The propose and edit form's fields, kept to show them again after an error.
@@ -93,12 +93,13 @@ struct StatusForm {
     learnings: String,
 }
 
-/// A refusal worth showing on the page it came from, with its field.
-fn shown(e: &WebError) -> Option<(String, String)> {
+/// A refusal worth showing on the page it came from (an invalid field
+/// names itself).
+pub(super) fn shown(e: &WebError) -> Option<String> {
     match e {
-        WebError::Invalid(i) => Some((i.field.clone(), e.public_message())),
-        WebError::Conflict { field, .. } => Some((field.clone(), e.public_message())),
-        WebError::Forbidden(_) => Some((String::new(), e.public_message())),
+        WebError::Invalid(_) | WebError::Conflict { .. } | WebError::Forbidden(_) => {
+            Some(e.public_message())
+        }
         _ => None,
     }
 }
@@ -107,7 +108,7 @@ async fn list_page(
     state: &AppState,
     seen: &Seen,
     form: DraftForm,
-    error: Option<(String, String)>,
+    error: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let c = &seen.community;
     let experiments = service::list(state, seen).await?;
@@ -161,7 +162,7 @@ async fn show_page(
     state: &AppState,
     member: &PageMember,
     id: i64,
-    error: Option<(String, String)>,
+    error: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let (p, v) = service::seen_experiment(state, &member.user, id).await?;
     let members = if v.can_edit {

@@ -119,7 +119,7 @@ struct AdoptionPage {
     teams: Vec<String>,
     my_team: String,
     today: String,
-    error: Option<(String, String)>,
+    error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -138,7 +138,7 @@ async fn adoption_page(
     state: &AppState,
     member: &PageMember,
     id: i64,
-    error: Option<(String, String)>,
+    error: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let (p, a, adoptions) = service::adoptions(state, &member.user, id).await?;
     render(&AdoptionPage {
@@ -172,16 +172,13 @@ async fn after(
 ) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/artifacts/{artifact}/adoption")).into_response()),
-        Err(e @ (WebError::Invalid(_) | WebError::Conflict { .. } | WebError::Forbidden(_))) => {
-            let field = match &e {
-                WebError::Invalid(i) => i.field.clone(),
-                WebError::Conflict { field, .. } => field.clone(),
-                _ => String::new(),
-            };
-            let page = adoption_page(state, member, artifact, Some((field, e.public_message())));
-            Ok((e.status(), page.await?).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => match super::experiments::shown(&e) {
+            Some(error) => {
+                let page = adoption_page(state, member, artifact, Some(error)).await?;
+                Ok((e.status(), page).into_response())
+            }
+            None => Err(e.into()),
+        },
     }
 }
 

@@ -181,6 +181,10 @@ struct World {
     /// A question in the private community, and a reply to it.
     thread: i64,
     reply: i64,
+    /// An experiment, an artifact and its adoption in the private community.
+    experiment: i64,
+    artifact: i64,
+    adoption: i64,
 }
 
 async fn world(app: &App) -> World {
@@ -292,13 +296,42 @@ async fn world(app: &App) -> World {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+    let reply = v["id"].as_i64().unwrap();
+    let (s, v) = ada
+        .api(
+            app,
+            Method::POST,
+            "/api/v1/communities/secret-circle/experiments",
+            Some(
+                json!({"title": "A whispered-question trial", "hypothesis": "whispered-question"}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let experiment = v["id"].as_i64().unwrap();
+    crate::experiments::on_team(app, &ada, "Ada", "Orchard team").await;
+    let artifact =
+        crate::experiments::artifact(app, "secret-circle", ada.id, "whispered-question checklist")
+            .await;
+    let (s, v) = ada
+        .api(
+            app,
+            Method::POST,
+            &format!("/api/v1/artifacts/{artifact}/adoptions"),
+            Some(json!({"adopted_on": "2026-03-01", "note": "whispered-question"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
     World {
         ada,
         bob,
         request,
         invitation,
         thread,
-        reply: v["id"].as_i64().unwrap(),
+        reply,
+        experiment,
+        artifact,
+        adoption: v["id"].as_i64().unwrap(),
     }
 }
 
@@ -314,6 +347,11 @@ fn body_for(path: &str, bob: i64) -> Value {
         "/api/v1/replies/{id}" | "/api/v1/threads/{id}/replies" => return json!({"body": "Why?"}),
         "/api/v1/threads/{id}/accept" => return json!({"reply_id": 1}),
         "/api/v1/threads/{id}/reactions" => return json!({"reaction": "helpful"}),
+        "/api/v1/communities/{slug}/experiments" | "/api/v1/experiments/{id}" => {
+            return json!({"title": "Anything", "hypothesis": "Why?"});
+        }
+        "/api/v1/experiments/{id}/status" => return json!({"status": "running"}),
+        "/api/v1/artifacts/{id}/adoptions" => return json!({"adopted_on": "2026-03-01"}),
         "/api/v1/communities/{slug}/space-settings" => {
             return json!({"anonymous_questions": true});
         }
@@ -378,11 +416,24 @@ async fn a_private_community_leaks_nowhere_in_the_api() {
                 w.thread
             } else if path.starts_with("/api/v1/replies/") {
                 w.reply
+            } else if path.starts_with("/api/v1/experiments/") {
+                w.experiment
+            } else if path.starts_with("/api/v1/artifacts/") {
+                w.artifact
+            } else if path.starts_with("/api/v1/adoptions/") {
+                w.adoption
             } else {
                 999_999
             };
-            let in_thread =
-                path.starts_with("/api/v1/threads/") || path.starts_with("/api/v1/replies/");
+            let in_thread = [
+                "/api/v1/threads/",
+                "/api/v1/replies/",
+                "/api/v1/experiments/",
+                "/api/v1/artifacts/",
+                "/api/v1/adoptions/",
+            ]
+            .iter()
+            .any(|p| path.starts_with(p));
             let body = || Some(body_for(path, w.bob.id));
             let url = fill(path, "secret-circle", real_id, w.ada.id);
             let (status, answer) = w.bob.api(&app, method.clone(), &url, body()).await;
@@ -478,9 +529,19 @@ async fn a_private_community_leaks_nowhere_in_the_pages() {
                 w.invitation
             } else if path.starts_with("/people/") {
                 w.ada.id
+            } else if path.starts_with("/experiments/") {
+                w.experiment
+            } else if path == "/artifacts/{id}/adoption" {
+                w.artifact
+            } else if path.starts_with("/adoptions/") {
+                w.adoption
             } else {
                 999_999
             };
+            // Pages of things inside the private community, addressed by id.
+            let inside = path.starts_with("/experiments/")
+                || path == "/artifacts/{id}/adoption"
+                || path.starts_with("/adoptions/");
             let get = |url: String| {
                 let bob = &w.bob;
                 let app = &app;
@@ -521,7 +582,7 @@ async fn a_private_community_leaks_nowhere_in_the_pages() {
             let url = fill(path, "secret-circle", real_id, w.ada.id);
             let (status, text) = get(url.clone()).await;
             assert_clean(&format!("{method} {url}"), &text);
-            if path.contains("{slug}") || path.starts_with("/invitations/") {
+            if path.contains("{slug}") || path.starts_with("/invitations/") || inside {
                 let missing = fill(path, "no-such-place", 999_999, w.ada.id);
                 let (m_status, m_text) = get(missing).await;
                 assert_eq!(
