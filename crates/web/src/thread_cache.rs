@@ -35,8 +35,18 @@ pub struct SharedThread {
     pub replies: Vec<PostView>,
     /// Every reaction, to mark a viewer's own.
     pub reactions: Vec<ReactionOf>,
-    /// Derived text a page makes once per version (e.g. structured data).
-    pub derived: OnceLock<Arc<str>>,
+    /// What the thread page renders once per version.
+    pub rendered: OnceLock<Rendered>,
+}
+
+/// The parts of a thread page that read the same to every viewer.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Each post's article up to its actions: the opening post, then the
+    /// replies in order.
+    pub heads: Vec<Arc<str>>,
+    /// A question's schema.org data.
+    pub json_ld: Option<Arc<str>>,
 }
 
 impl SharedThread {
@@ -143,6 +153,6 @@ async fn read(store: &Store, thread: &Thread) -> Result<SharedThread, WebError> 
         opening_reactions: reactions.get(&0).copied().unwrap_or_default(),
         replies,
         reactions: list,
-        derived: OnceLock::new(),
+        rendered: OnceLock::new(),
     })
 }

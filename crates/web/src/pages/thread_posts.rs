@@ -37,6 +37,10 @@ struct PostForm {
     note: String,
     #[serde(default)]
     hidden: String,
+    /// A reaction button's value: `{reply id}:{reaction}:{on}`, the reply
+    /// id empty for the opening post (one form serves every post).
+    #[serde(default)]
+    react: String,
 }
 
 /// An optional reply id from a form field.
@@ -131,6 +135,11 @@ async fn react(
     PageForm(f): PageForm<PostForm>,
 ) -> Result<Response, PageError> {
     member.visitor.verify_csrf(&f.csrf)?;
+    let mut f = f;
+    if let Some((reply, rest)) = f.react.split_once(':') {
+        let (reaction, on) = rest.split_once(':').unwrap_or((rest, "true"));
+        (f.reply_id, f.reaction, f.on) = (reply.to_owned(), reaction.to_owned(), on.to_owned());
+    }
     let on = f.on != "false";
     let result = match reply_id(&f.reply_id, "reply_id") {
         Ok(r) => shared_space::react(&state, &member.user, id, r, &f.reaction, on)

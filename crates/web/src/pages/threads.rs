@@ -23,6 +23,7 @@ use crate::auth::{CurrentUser, PageMember, Visitor};
 use crate::error::{PageError, WebError};
 use crate::extract::{PageForm, PagePath, PageQuery};
 use crate::shared_space::{self, ASKER, PostView, ThreadDraft, ThreadView};
+use crate::thread_cache::Rendered;
 
 /// Threads on one page of a community's list.
 const PAGE_SIZE: i64 = 25;
@@ -320,9 +321,19 @@ pub(super) fn shown(e: &WebError) -> bool {
     )
 }
 
+/// A post's article up to its actions, as every viewer sees it.
+#[derive(Template)]
+#[template(path = "post_head.html")]
+struct PostHead<'a> {
+    post: &'a PostView,
+    anchor: &'a str,
+}
+
 /// A post as the thread page shows it, with what the viewer may do to it.
 pub(super) struct PostCard {
     pub(super) post: PostView,
+    /// The post's article up to its actions, rendered once per version.
+    pub(super) head: std::sync::Arc<str>,
     /// `post` or `reply-{id}`.
     pub(super) anchor: String,
     /// The reply id as a form value; empty for the opening post.
@@ -357,6 +368,7 @@ pub(super) struct ThreadPage {
     community: String,
     posts: Vec<PostCard>,
     can_post: bool,
+    may_accept: bool,
     is_admin: bool,
     join_hint: Option<&'static str>,
     json_ld: Option<std::sync::Arc<str>>,
@@ -365,7 +377,7 @@ pub(super) struct ThreadPage {
     notice: Option<&'static str>,
 }
 
-fn card(view: &ThreadView, post: &PostView) -> PostCard {
+fn card(view: &ThreadView, post: &PostView, head: std::sync::Arc<str>) -> PostCard {
     let seen = &view.seen;
     let id = seen.thread.id;
     let writable = seen.community.is_writable();
@@ -388,6 +400,7 @@ fn card(view: &ThreadView, post: &PostView) -> PostCard {
         ),
     };
     PostCard {
+        head,
         anchor,
         reply_id,
         edit_url: (post.mine && seen.can_post() && !post.hidden).then_some(edit_url),
@@ -466,9 +479,28 @@ pub(super) async fn thread_page(
     let t = &seen.thread;
     let is_admin = user.is_admin();
     let hidden = t.hidden_at.is_some();
+    let rendered = view.shared.rendered.get_or_init(|| Rendered {
+        heads: std::iter::once(&view.opening)
+            .chain(view.replies.iter())
+            .map(|post| {
+                let anchor = match post.reply_id {
+                    Some(r) => format!("reply-{r}"),
+                    None => "post".to_owned(),
+                };
+                let head = PostHead {
+                    post,
+                    anchor: &anchor,
+                };
+                // Rendering plain values cannot fail; an empty head would show.
+                head.render().unwrap_or_default().into()
+            })
+            .collect(),
+        json_ld: (t.thread_type == ThreadType::Question && !hidden).then(|| qa_page(&view).into()),
+    });
     let posts = std::iter::once(&view.opening)
         .chain(view.replies.iter())
-        .map(|p| card(&view, p))
+        .zip(rendered.heads.iter())
+        .map(|(p, head)| card(&view, p, head.clone()))
         .collect();
     let join_hint = if seen.can_post() || hidden {
         None
@@ -496,14 +528,10 @@ pub(super) async fn thread_page(
         slug: seen.community.slug.clone(),
         community: seen.community.charter.name.clone(),
         can_post: seen.can_post(),
+        may_accept: seen.can_accept(),
         is_admin,
         join_hint,
-        json_ld: (t.thread_type == ThreadType::Question && !hidden).then(|| {
-            view.shared
-                .derived
-                .get_or_init(|| qa_page(&view).into())
-                .clone()
-        }),
+        json_ld: rendered.json_ld.clone(),
         posts,
         reply,
         error,

@@ -166,15 +166,17 @@ async fn a_question_is_asked_answered_accepted_thanked_edited_and_found() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // The page's reaction buttons share one form: each names its post,
+        // reaction and state.
+        let pressing = format!("{answer}:helpful:true");
+        assert!(adas.contains(&format!(
+            "form=\"react-form\" type=\"submit\" name=\"react\" value=\"{pressing}\""
+        )));
         let r = ada
             .post(
                 &app,
                 &format!("/threads/{id}/reactions"),
-                &[
-                    ("reply_id", &answer.to_string()),
-                    ("reaction", "helpful"),
-                    ("on", "true"),
-                ],
+                &[("react", &pressing)],
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -196,6 +198,7 @@ async fn a_question_is_asked_answered_accepted_thanked_edited_and_found() {
             solved.contains("aria-pressed=\"true\">Helpful <span class=\"count\">1</span>"),
             "{solved}"
         );
+        assert!(solved.contains(&format!("value=\"{answer}:helpful:false\"")));
 
         // Bob hears about it, and his page thanks him (without a count to rank by).
         let notes = ok_page(&app, &bob, "/notifications").await;
