@@ -2,7 +2,9 @@
 // crosses the end of summer time, two members answer, the facilitator takes
 // attendance, the rotation suggests the next facilitator, the fairness view
 // shows members in Los Angeles and Kolkata with their burden, and a
-// calendar feed is made and served.
+// calendar feed is made and served; then the notes of the held date become a
+// draft artifact, one upcoming date moves, and the series changes from a
+// later date on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -121,4 +123,52 @@ test('a weekly series across a DST change: RSVP, attendance, next facilitator, f
   }
   await amara.getByRole('button', { name: 'Revoke' }).first().click();
   assert.equal((await fetch(server.base + path)).status, 404, 'a revoked feed is gone');
+
+  // The held date's notes become a draft story, linked from the date.
+  await amara.goto(`${server.base}/occurrences/${id}-20261020T070000Z`);
+  await amara.getByLabel('Notes').fill('We traced one slow request end to end.');
+  await amara.getByRole('button', { name: 'Save notes' }).click();
+  await amara.getByRole('heading', { name: 'Promote these notes to an artifact' }).waitFor();
+  assert.deepEqual(await unlabelledControls(amara), []);
+  await amara.getByLabel('Kind of artifact').selectOption('story');
+  await amara.locator('#promote-title').fill('Tracing one slow request');
+  await amara.getByRole('button', { name: 'Promote to an artifact' }).click();
+  const promoted = amara.getByRole('link', { name: 'Tracing one slow request' });
+  await promoted.waitFor();
+  assert.match(await promoted.getAttribute('href'), /^\/artifacts\/\d+$/);
+  assert.ok((await amara.locator('main').textContent()).includes('(Story, draft)'));
+
+  // One upcoming date moves two hours later; the page says so.
+  await amara.goto(next);
+  await amara.locator('main ul li a').nth(2).click();
+  await amara.getByRole('heading', { name: 'Move only this date' }).waitFor();
+  assert.deepEqual(await unlabelledControls(amara), []);
+  const usual = await amara.locator('#move-start').inputValue();
+  assert.match(usual, /T09:00$/);
+  await amara.locator('#move-start').fill(usual.replace('T09:00', 'T11:00'));
+  await amara.getByRole('button', { name: 'Move this date' }).click();
+  await amara.getByText('moved from its usual time').waitFor();
+  assert.ok((await amara.locator('h1').textContent()).includes('11:00'));
+  await amara.getByRole('button', { name: 'Back to its usual time' }).waitFor();
+
+  // A bad rule for "this and all following" is shown on the page; then from a
+  // later date on the series runs at 10:00.
+  await amara.goto(next);
+  await amara.locator('main ul li a').nth(4).click();
+  const from = amara.url();
+  await amara.locator('#following-rrule').fill('FREQ=FORTNIGHTLY');
+  await amara.getByRole('button', { name: 'Change this and all following dates' }).click();
+  await amara.getByRole('alert').waitFor();
+  assert.ok((await amara.getByRole('alert').textContent()).toLowerCase().includes('rrule'));
+  assert.equal(amara.url(), from.replace(/\/?$/, '') + '/following');
+  await amara.goto(from);
+  await amara.locator('#following-title').fill('DST practice call, later');
+  const start = await amara.locator('#following-start').inputValue();
+  await amara.locator('#following-start').fill(start.replace('T09:00', 'T10:00'));
+  await amara.getByRole('button', { name: 'Change this and all following dates' }).click();
+  await amara.getByRole('heading', { name: 'DST practice call, later', level: 1 }).waitFor();
+  const later = await amara.locator('main ul').first().textContent();
+  assert.ok(later.includes('10:00 (Europe/Berlin)') && !later.includes('09:00 (Europe/Berlin)'), later);
+  await amara.goto(next);
+  assert.ok((await amara.locator('main').textContent()).includes('09:00 (Europe/Berlin)'), 'earlier dates keep their time');
 });

@@ -1,13 +1,18 @@
 //! Changing gatherings by forms: a steward moves one date and puts it back,
 //! changes the series from a date on ("this and all following"), with bad
-//! input shown on the page with a 4xx, answers carried to the new times,
-//! and members and tokenless forms refused.
+//! input shown on the page with a 4xx, answers carried to the new times
+//! (their `rsvp` events with the member's team), the split series' feed
+//! written for the independent check, and members and tokenless forms
+//! refused. Notes promoted into a draft artifact, from the API and the page.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use chrono::{TimeZone, Utc};
+
 use crate::apps;
 use crate::browser::{Browser, browser};
+use crate::gatherings::write_case;
 
 async fn occurrences(b: &Browser, app: &crate::App, id: i64) -> Vec<Value> {
     let (s, v) = b
@@ -26,7 +31,7 @@ async fn occurrences(b: &Browser, app: &crate::App, id: i64) -> Vec<Value> {
 
 #[tokio::test]
 async fn stewards_move_one_date_and_change_the_following_by_forms() {
-    for app in apps().await {
+    for (n, app) in apps().await.into_iter().enumerate() {
         let ada = browser(&app, "ada@example.org", "Ada").await;
         let bob = browser(&app, "bob@example.org", "Bob").await;
         let (s, _) = ada.api(&app, Method::POST, "/api/v1/communities", Some(json!({
@@ -164,7 +169,17 @@ async fn stewards_move_one_date_and_change_the_following_by_forms() {
             (Some("scheduled"), Some("2026-03-31T07:00:00Z"))
         );
 
-        // Bob answers the fourth date; from the third on the call is at 10:30 on Wednesdays.
+        // Bob (of the SRE team) answers the fourth date; from the third on
+        // the call is at 10:30 on Wednesdays.
+        let (s, v) = bob
+            .api(
+                &app,
+                Method::PUT,
+                "/api/v1/me/profile",
+                Some(json!({"display_name": "Bob", "time_zone": "Europe/Berlin", "team": "SRE"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
         let r = bob
             .post(
                 &app,
@@ -258,6 +273,52 @@ async fn stewards_move_one_date_and_change_the_following_by_forms() {
         assert_eq!(v["going"][0]["display_name"], "Bob", "{v}");
         let (_, page) = ada.page(&app, &format!("/gatherings/{new}")).await;
         assert!(page.contains("Weekly practice call (Wednesdays)"));
+        let log = app
+            .db
+            .store
+            .activity_page(store::activity::LogFilter::default(), 0, 1000)
+            .await
+            .unwrap();
+        let answered = log
+            .iter()
+            .find(|e| e.kind == "rsvp" && e.actor == Some(bob.id))
+            .expect("Bob's rsvp event");
+        assert_eq!(
+            (answered.response.as_deref(), answered.team.as_deref()),
+            (Some("yes"), Some("SRE"))
+        );
+
+        // Both parts in the community's feed, for the independent parser.
+        let (s, ics) = ada
+            .api(
+                &app,
+                Method::GET,
+                "/api/v1/communities/rhythm-guild/calendar.ics",
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let ics = ics.as_str().unwrap().to_owned();
+        assert!(
+            ics.contains("RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20260331T065959Z"),
+            "{ics}"
+        );
+        assert!(
+            ics.contains("DTSTART;TZID=Europe/Berlin:20260401T103000"),
+            "{ics}"
+        );
+        if n == 0 {
+            let at = |m: u32, d: u32, h: u32, min: u32| {
+                Utc.with_ymd_and_hms(2026, m, d, h, min, 0).unwrap()
+            };
+            let expected = [
+                at(3, 17, 8, 0),
+                at(3, 24, 8, 0),
+                at(4, 1, 8, 30),
+                at(4, 8, 8, 30),
+            ];
+            write_case("split", &ics, &expected, at(3, 16, 0, 0), at(4, 10, 0, 0));
+        }
 
         // At the first date, the form changes the whole series.
         let r = ada

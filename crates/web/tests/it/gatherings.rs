@@ -51,7 +51,7 @@ async fn zone(b: &Browser, app: &App, name: &str, tz: &str) {
 }
 
 /// Writes a feed and the UTC starts it must expand to, for the independent check.
-fn write_case(
+pub fn write_case(
     name: &str,
     ics: &str,
     expected: &[DateTime<Utc>],
@@ -104,6 +104,11 @@ async fn a_weekly_series_from_rsvp_to_attendance_fairness_and_feeds() {
             (json!({"duration_minutes": 0}), "duration_minutes"),
             (json!({"start": "2026-03-18T09:00"}), "start"),
             (json!({"start": "next tuesday"}), "start"),
+            // A rule that ends before the series starts.
+            (
+                json!({"rrule": "FREQ=WEEKLY;UNTIL=20260301T000000Z"}),
+                "rrule",
+            ),
             (json!({"title": ""}), "title"),
         ] {
             let mut body = series_body();
