@@ -25,6 +25,8 @@ const CHART_W: i64 = 640;
 const CHART_H: i64 = 200;
 const PLOT_TOP: i64 = 20;
 const PLOT_BOTTOM: i64 = 170;
+/// Widest a month's slot gets, so a few months do not make slabs.
+const MAX_SLOT: i64 = 80;
 
 /// One month's bar: teams reached by its end.
 struct Bar {
@@ -42,7 +44,7 @@ fn bars(i: &Influence) -> Vec<Bar> {
     if n == 0 {
         return Vec::new();
     }
-    let slot = CHART_W / n;
+    let slot = (CHART_W / n).min(MAX_SLOT);
     let top = i.teams_total.max(1);
     i.months
         .iter()
