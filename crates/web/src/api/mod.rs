@@ -4,6 +4,7 @@
 
 mod accounts;
 mod artifacts;
+pub(crate) mod artifacts_schema;
 pub(crate) mod communities;
 pub(crate) mod communities_access;
 pub(crate) mod communities_membership;
@@ -41,7 +42,7 @@ use crate::AppState;
         (name = "communities", description = "Communities of practice"),
         (name = "shared space", description = "Threads, questions and answers, anonymous questions, reactions, kudos, notifications and search"),
         (name = "gatherings", description = "Gatherings: recurring series, RSVPs, attendance, facilitation, time-zone fairness, calendar feeds"),
-        (name = "practice", description = "The practice: experiments, and the adoption of artifacts by the organisation's teams"),
+        (name = "practice", description = "The practice: artifacts with revisions and diffs, reviews and staleness, reuse by team, links and backlinks, promotion from threads; experiments; and the adoption of artifacts by the organisation's teams"),
         (name = "health", description = "Community health: figures, vitality, stage, diagnoses, the portfolio"),
     )
 )]

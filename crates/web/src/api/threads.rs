@@ -484,7 +484,8 @@ pub struct SearchParams {
     pub cursor: Option<String>,
 }
 
-/// Search the threads and replies you may see, best first.
+/// Search the threads, replies and published artifacts you may see, best
+/// first; each result says whether it is a `thread` or an `artifact`.
 #[utoipa::path(get, path = "/api/v1/search", tag = "shared space",
     params(SearchParams),
     responses(
@@ -510,6 +511,21 @@ async fn search(
         solved: p.solved,
     };
     let hits = shared_space::search(&state, &user, &query, offset, limit + 1).await?;
+    let thread_only = query.thread_type.as_deref().is_some_and(|t| !t.is_empty())
+        || query.tag.as_deref().is_some_and(|t| !t.trim().is_empty())
+        || query.solved.is_some();
+    let artifacts = if offset == 0 && !thread_only {
+        crate::artifact_service::search_in(
+            &state,
+            &user,
+            &query.q,
+            query.community.as_deref(),
+            limit,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     let next_cursor =
         (hits.len() as i64 > limit).then(|| crate::cursor::encode_numbers((offset + limit, 0)));
     Ok(Json(SearchOut {
@@ -518,6 +534,7 @@ async fn search(
             .take(limit as usize)
             .map(SearchHitOut::from)
             .collect(),
+        artifacts: artifacts.into_iter().map(Into::into).collect(),
         next_cursor,
     }))
 }

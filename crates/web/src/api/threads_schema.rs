@@ -426,6 +426,8 @@ pub struct NotificationsOut {
 /// A search result.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHitOut {
+    /// Always `thread` (artifact results say `artifact`).
+    pub result: String,
     /// The thread.
     pub thread_id: i64,
     /// The reply, when the match is in one.
@@ -450,6 +452,7 @@ pub struct SearchHitOut {
 impl From<SearchHit> for SearchHitOut {
     fn from(h: SearchHit) -> Self {
         SearchHitOut {
+            result: "thread".into(),
             thread_id: h.thread_id,
             reply_id: h.reply_id,
             title: h.title,
@@ -469,8 +472,11 @@ impl From<SearchHit> for SearchHitOut {
 /// Search results.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchOut {
-    /// Best first.
+    /// Threads and replies, best first.
     pub items: Vec<SearchHitOut>,
+    /// Published artifacts that match, best first: on the first page only,
+    /// and only when no thread-only filter (type, tag, solved) is set.
+    pub artifacts: Vec<super::artifacts_schema::ArtifactHitOut>,
     /// Pass as `cursor` for the next page; absent on the last.
     pub next_cursor: Option<String>,
 }

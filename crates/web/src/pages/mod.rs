@@ -3,6 +3,7 @@
 //! sheet.
 
 mod account;
+mod artifact_actions;
 mod artifacts;
 mod claim;
 mod communities;

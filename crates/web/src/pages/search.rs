@@ -1,4 +1,5 @@
-//! Searching the shared space: the words, filters (a community the viewer
+//! Searching the shared space and the practice (published artifacts lead
+//! the first page when no thread-only filter is set): the words, filters (a community the viewer
 //! may see, a type, a tag, solved or not), results best first with their
 //! snippets and matches highlighted, a page at a time. Anonymous writers
 //! are never named; posts the viewer may not see never appear.
@@ -20,9 +21,13 @@ use crate::shared_space::{self, SearchQuery};
 
 /// Results on one page.
 const PAGE_SIZE: i64 = 20;
+/// Artifacts shown at the top of the first page.
+const ARTIFACTS_SHOWN: i64 = 10;
 
 /// A result as the page shows it.
 struct Hit {
+    /// "Thread" or "Artifact".
+    what: &'static str,
     url: String,
     title: String,
     in_reply: bool,
@@ -106,26 +111,56 @@ async fn search(
             crate::cursor::encode_numbers((offset + PAGE_SIZE, 0))
         )
     });
-    let hits = hits
-        .into_iter()
-        .map(|h| Hit {
-            url: match h.reply_id {
-                Some(r) => format!("/threads/{}#reply-{r}", h.thread_id),
-                None => format!("/threads/{}", h.thread_id),
-            },
-            in_reply: h.reply_id.is_some(),
-            title: h.title,
-            community: h.community_name,
-            type_label: h
-                .thread_type
-                .parse::<ThreadType>()
-                .map(|t| t.label().to_owned())
-                .unwrap_or(h.thread_type),
-            solved: h.solved,
-            author: h.author.map(|a| (a.id, a.name)),
-            snippet: crate::markdown::snippet(&h.snippet),
-            at: h.at,
-        })
+    // Artifacts lead the first page when no thread-only filter is set.
+    let thread_only = [&p.thread_type, &p.tag, &p.solved]
+        .iter()
+        .any(|f| !f.trim().is_empty());
+    let artifacts = if searched && offset == 0 && !thread_only {
+        crate::artifact_service::search_in(
+            &state,
+            &member.user,
+            &p.q,
+            query.community.as_deref(),
+            ARTIFACTS_SHOWN,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
+    let artifacts = artifacts.into_iter().map(|h| Hit {
+        what: "Artifact",
+        url: format!("/artifacts/{}", h.artifact_id),
+        in_reply: false,
+        title: h.title,
+        community: h.community_name,
+        type_label: h.kind.label().to_owned(),
+        solved: false,
+        author: None,
+        snippet: crate::markdown::snippet(&h.snippet),
+        at: h.at,
+    });
+    let hits = artifacts
+        .chain(hits.into_iter().map(|h| {
+            Hit {
+                what: "Thread",
+                url: match h.reply_id {
+                    Some(r) => format!("/threads/{}#reply-{r}", h.thread_id),
+                    None => format!("/threads/{}", h.thread_id),
+                },
+                in_reply: h.reply_id.is_some(),
+                title: h.title,
+                community: h.community_name,
+                type_label: h
+                    .thread_type
+                    .parse::<ThreadType>()
+                    .map(|t| t.label().to_owned())
+                    .unwrap_or(h.thread_type),
+                solved: h.solved,
+                author: h.author.map(|a| (a.id, a.name)),
+                snippet: crate::markdown::snippet(&h.snippet),
+                at: h.at,
+            }
+        }))
         .collect();
     let communities = state
         .store

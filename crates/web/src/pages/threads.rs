@@ -375,6 +375,12 @@ pub(super) struct ThreadPage {
     reply: ReplyDraft,
     error: Option<String>,
     notice: Option<&'static str>,
+    /// Artifacts promoted from this thread.
+    promoted: Vec<store::practice::LinkedArtifact>,
+    /// Artifacts linking to this thread.
+    linked_from: Vec<store::practice::LinkedArtifact>,
+    /// The accepted answer, which can be promoted.
+    accepted_reply: Option<i64>,
 }
 
 fn card(view: &ThreadView, post: &PostView, head: std::sync::Arc<str>) -> PostCard {
@@ -514,6 +520,7 @@ pub(super) async fn thread_page(
     } else {
         t.title.clone()
     };
+    let (promoted, linked_from) = crate::artifact_service::thread_backlinks(state, id).await?;
     render(&ThreadPage {
         chrome: Chrome::new(visitor, title.clone(), "communities")
             .counted(state)
@@ -536,6 +543,9 @@ pub(super) async fn thread_page(
         reply,
         error,
         notice,
+        promoted,
+        linked_from,
+        accepted_reply: t.accepted_reply_id,
     })
     .map_err(|e| e.0)
 }

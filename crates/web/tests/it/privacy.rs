@@ -95,6 +95,18 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/replies/{id}/hide", &["POST"]),
     ("/replies/{id}/history", &["GET"]),
     ("/search", &["GET"]),
+    ("/communities/{slug}/artifacts", &["GET", "POST"]),
+    ("/communities/{slug}/artifacts/new", &["GET"]),
+    ("/artifacts/mine", &["GET"]),
+    ("/artifacts/{id}", &["GET"]),
+    ("/artifacts/{id}/edit", &["GET", "POST"]),
+    ("/artifacts/{id}/history", &["GET"]),
+    ("/artifacts/{id}/review", &["POST"]),
+    ("/artifacts/{id}/reuse", &["POST"]),
+    ("/artifacts/{id}/links", &["POST"]),
+    ("/artifacts/{id}/owner", &["POST"]),
+    ("/artifacts/{id}/restore", &["POST"]),
+    ("/threads/{id}/promote", &["POST"]),
     ("/notifications", &["GET"]),
     ("/notifications/read", &["POST"]),
     ("/communities/{slug}/experiments", &["GET", "POST"]),
@@ -322,6 +334,16 @@ async fn world(app: &App) -> World {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+    let adoption = v["id"].as_i64().unwrap();
+    let (s, v) = ada
+        .api(
+            app,
+            Method::POST,
+            &format!("/api/v1/artifacts/{artifact}/links"),
+            Some(json!({"target_type": "thread", "target_id": thread})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     World {
         ada,
         bob,
@@ -331,7 +353,7 @@ async fn world(app: &App) -> World {
         reply,
         experiment,
         artifact,
-        adoption: v["id"].as_i64().unwrap(),
+        adoption,
     }
 }
 
@@ -352,6 +374,12 @@ fn body_for(path: &str, bob: i64) -> Value {
         }
         "/api/v1/experiments/{id}/status" => return json!({"status": "running"}),
         "/api/v1/artifacts/{id}/adoptions" => return json!({"adopted_on": "2026-03-01"}),
+        "/api/v1/communities/{slug}/artifacts" | "/api/v1/artifacts/{id}" => {
+            return json!({"kind": "guide", "title": "Anything", "body": "Why?"});
+        }
+        "/api/v1/artifacts/{id}/links" => return json!({"target_type": "thread", "target_id": 1}),
+        "/api/v1/artifacts/{id}/restore" => return json!({"revision": 1}),
+        "/api/v1/artifacts/{id}/owner" => return json!({"owner_id": bob}),
         "/api/v1/communities/{slug}/space-settings" => {
             return json!({"anonymous_questions": true});
         }
@@ -531,8 +559,10 @@ async fn a_private_community_leaks_nowhere_in_the_pages() {
                 w.ada.id
             } else if path.starts_with("/experiments/") {
                 w.experiment
-            } else if path == "/artifacts/{id}/adoption" {
+            } else if path.starts_with("/artifacts/{id}") {
                 w.artifact
+            } else if path == "/threads/{id}/promote" {
+                w.thread
             } else if path.starts_with("/adoptions/") {
                 w.adoption
             } else {
@@ -540,7 +570,8 @@ async fn a_private_community_leaks_nowhere_in_the_pages() {
             };
             // Pages of things inside the private community, addressed by id.
             let inside = path.starts_with("/experiments/")
-                || path == "/artifacts/{id}/adoption"
+                || path.starts_with("/artifacts/{id}")
+                || path == "/threads/{id}/promote"
                 || path.starts_with("/adoptions/");
             let get = |url: String| {
                 let bob = &w.bob;
