@@ -65,6 +65,8 @@ struct OccurrencePage {
     can_facilitate: bool,
     can_steward: bool,
     started: bool,
+    /// Whether members can check themselves in (from 30 minutes before).
+    check_in_open: bool,
     members: Vec<(i64, String, bool)>,
     declined_facilitation: bool,
     writable: bool,
@@ -120,6 +122,7 @@ async fn occurrence_page(
         member: a.role.is_some(),
         can_steward: a.can_steward(),
         started: o.start <= state.clock.now(),
+        check_in_open: o.start - chrono::TimeDelta::minutes(30) <= state.clock.now(),
         can_facilitate,
         members,
         declined_facilitation,

@@ -437,6 +437,22 @@ async fn notes_are_promoted_into_a_draft_artifact_linked_from_the_date() {
             && e.actor == Some(ada.id)
             && e.subject.as_deref() == Some(format!("artifact-{story}").as_str())));
 
+        // Members check themselves in from 30 minutes before the start.
+        app.clock
+            .set(Utc.with_ymd_and_hms(2026, 3, 3, 7, 20, 0).unwrap());
+        let (_, page) = bob.page(&app, &format!("/occurrences/{key}")).await;
+        assert!(!page.contains("Check in: I was there"));
+        app.clock
+            .set(Utc.with_ymd_and_hms(2026, 3, 3, 7, 40, 0).unwrap());
+        let (_, page) = bob.page(&app, &format!("/occurrences/{key}")).await;
+        assert!(page.contains("Check in: I was there"));
+        let r = bob
+            .post(&app, &format!("/occurrences/{key}/check-in"), &[])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, page) = bob.page(&app, &format!("/occurrences/{key}")).await;
+        assert!(page.contains("Attended: Bob."), "{page}");
+
         // By the page: a guide with its own title, then linked from the date.
         let (_, page) = bob.page(&app, &format!("/occurrences/{key}")).await;
         assert!(!page.contains("Promote these notes"));
