@@ -137,6 +137,9 @@ test('a weekly series across a DST change: RSVP, attendance, next facilitator, f
   await promoted.waitFor();
   assert.match(await promoted.getAttribute('href'), /^\/artifacts\/\d+$/);
   assert.ok((await amara.locator('main').textContent()).includes('(Story, draft)'));
+  await promoted.click();
+  await amara.getByRole('heading', { name: 'Tracing one slow request', level: 1 }).waitFor();
+  assert.ok((await amara.locator('main').textContent()).includes('We traced one slow request end to end.'));
 
   // One upcoming date moves two hours later; the page says so.
   await amara.goto(next);
