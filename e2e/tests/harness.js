@@ -1,6 +1,6 @@
 // Starts a real Guildhall server (with the demo organisation) on a free port
 // and a headless Debian Chromium driven by playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -14,9 +14,29 @@ mkdirSync(results, { recursive: true });
 const binary = process.env.GUILDHALL_BIN ?? join(here, '..', '..', 'target', 'debug', 'guildhall');
 const browserPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function startServer() {
+// The databases a test can run on: SQLite always, and PostgreSQL when
+// GUILDHALL_TEST_DATABASE_URL names a test server (as .ci/run sets it).
+export const databases = ['sqlite', ...(process.env.GUILDHALL_TEST_DATABASE_URL ? ['postgres'] : [])];
+
+// A new, empty PostgreSQL database on the test server, created with psql;
+// returns its URL.
+function freshPostgresDatabase() {
+  const url = process.env.GUILDHALL_TEST_DATABASE_URL;
+  const name = `e2e_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `CREATE DATABASE "${name}"`], { stdio: 'pipe' });
+  const [base, query] = url.split('?');
+  return `${base.slice(0, base.lastIndexOf('/'))}/${name}${query ? `?${query}` : ''}`;
+}
+
+// Starts `guildhall serve --demo` on SQLite (a fresh data directory) or on
+// a fresh PostgreSQL database (`database: 'postgres'`). With `testClock`
+// set to a file, the server's clock is moved by the seconds written there.
+export async function startServer({ database = 'sqlite', testClock } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'guildhall-e2e-'));
-  const child = spawn(binary, ['serve', '--demo', '--addr', '127.0.0.1:0', '--data', data], {
+  const args = ['serve', '--demo', '--addr', '127.0.0.1:0', '--data', data];
+  if (database === 'postgres') args.push('--database', freshPostgresDatabase());
+  if (testClock) args.push('--test-clock', testClock);
+  const child = spawn(binary, args, {
     env: { ...process.env, GUILDHALL_LOG: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

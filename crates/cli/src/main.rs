@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod report;
 mod serve;
+mod test_clock;
 
 use std::process::ExitCode;
 

@@ -26,6 +26,10 @@ pub struct ServeArgs {
     /// Who may create an account: `open` (anyone who reaches the server) or `closed` (admins only, via the CLI).
     #[arg(long, env = "GUILDHALL_SIGNUP", default_value = "open", value_parser = ["open", "closed"])]
     pub signup: String,
+    /// For browser tests only: add to the system time the whole seconds
+    /// written in this file, read on every use of the clock.
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub test_clock: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -67,9 +71,16 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
         )
     })?;
     let store = open_store(settings).await?;
+    let clock: Arc<dyn domain::Clock> = match &args.test_clock {
+        Some(file) => {
+            tracing::warn!(file = %file.display(), "the clock is moved by a test file");
+            Arc::new(crate::test_clock::FileOffsetClock::new(file.clone()))
+        }
+        None => Arc::new(SystemClock),
+    };
     let state = AppState::new(
         store.clone(),
-        Arc::new(SystemClock),
+        clock,
         WebConfig {
             secure_cookies: args.secure_cookies,
             open_signup: args.signup == "open",
