@@ -22,7 +22,7 @@ use domain::Clock;
 use domain::community::Visibility;
 use import::{Item, ReadError};
 use store::Store;
-use store::imports::{Import, Outcome, PersonOutcome};
+use store::imports::{Import, Outcome, PersonOutcome, Record, Settled};
 
 use crate::config::{Settings, open_store};
 
@@ -270,57 +270,29 @@ impl Run<'_> {
             }
             Item::Joined { person, at } => {
                 let community = self.community()?;
-                match self.imp.joined(community, &person, at).await? {
-                    Outcome::Added => Tally::add(&mut self.tally.created, "joins"),
-                    Outcome::UnknownPerson => self.tally.drop(
-                        "unknown users",
-                        format!("{person}: joined, but was never imported"),
-                    ),
-                    _ => {}
-                }
+                let settled = self
+                    .imp
+                    .add(Record::Joined {
+                        community,
+                        person,
+                        at,
+                    })
+                    .await?;
+                self.settle(settled);
             }
-            Item::Post(p) => {
+            Item::Post(post) => {
                 let community = self.community()?;
-                let by_bot = p.author.as_ref().is_some_and(|a| self.bots.contains(a));
-                let outcome = self.imp.post(community, &p).await?;
-                if by_bot && matches!(outcome, Outcome::Thread(_) | Outcome::Reply(_)) {
-                    self.tally.bot_posts += 1;
-                }
-                match outcome {
-                    Outcome::Thread(_) => Tally::add(&mut self.tally.created, "threads"),
-                    Outcome::Reply(_) => Tally::add(&mut self.tally.created, "replies"),
-                    Outcome::Existing => Tally::add(&mut self.tally.existing, "posts"),
-                    Outcome::Dangling => self.tally.drop(
-                        "dangling references",
-                        format!(
-                            "{}: replies to {}, which is not there",
-                            p.key,
-                            p.parents.first().map(String::as_str).unwrap_or("nothing")
-                        ),
-                    ),
-                    Outcome::UnknownPerson => self.tally.drop(
-                        "unknown users",
-                        format!("{}: written by someone never imported", p.key),
-                    ),
-                    Outcome::Added => {}
-                }
+                let settled = self.imp.add(Record::Post { community, post }).await?;
+                self.settle(settled);
             }
-            Item::Accepted(a) => match self.imp.accept(&a).await? {
-                Outcome::Added => Tally::add(&mut self.tally.created, "accepted answers"),
-                Outcome::Existing => Tally::add(&mut self.tally.existing, "accepted answers"),
-                _ => self.tally.drop(
-                    "dangling references",
-                    format!("{} accepts {}, which is not there", a.question, a.answer),
-                ),
-            },
-            Item::Reaction(r) => match self.imp.react(&r).await? {
-                Outcome::Added => Tally::add(&mut self.tally.created, "reactions"),
-                Outcome::Existing => Tally::add(&mut self.tally.existing, "reactions"),
-                _ => self.tally.drop(
-                    "dangling references",
-                    format!("a reaction to {}, which is not there", r.post),
-                ),
-            },
+            Item::Accepted(a) => {
+                let settled = self.imp.add(Record::Accepted(a)).await?;
+                self.settle(settled);
+            }
+            Item::Reaction(r) => {
+                let settled = self.imp.add(Record::Reaction(r)).await?;
+                self.settle(settled);
+            }
             Item::Skipped(s) => {
                 let problem = s.to_string();
                 self.tally.drop(s.reason.label(), problem);
@@ -332,6 +304,62 @@ impl Run<'_> {
         } else {
             ControlFlow::Continue(())
         })
+    }
+
+    /// Counts what became of records once their batch is written.
+    fn settle(&mut self, settled: Vec<Settled>) {
+        for Settled { record, outcome } in settled {
+            match record {
+                Record::Post { post: p, .. } => {
+                    let by_bot = p.author.as_ref().is_some_and(|a| self.bots.contains(a));
+                    if by_bot && matches!(outcome, Outcome::Thread(_) | Outcome::Reply(_)) {
+                        self.tally.bot_posts += 1;
+                    }
+                    match outcome {
+                        Outcome::Thread(_) => Tally::add(&mut self.tally.created, "threads"),
+                        Outcome::Reply(_) => Tally::add(&mut self.tally.created, "replies"),
+                        Outcome::Existing => Tally::add(&mut self.tally.existing, "posts"),
+                        Outcome::Dangling => self.tally.drop(
+                            "dangling references",
+                            format!(
+                                "{}: replies to {}, which is not there",
+                                p.key,
+                                p.parents.first().map(String::as_str).unwrap_or("nothing")
+                            ),
+                        ),
+                        Outcome::UnknownPerson => self.tally.drop(
+                            "unknown users",
+                            format!("{}: written by someone never imported", p.key),
+                        ),
+                        Outcome::Added => {}
+                    }
+                }
+                Record::Accepted(a) => match outcome {
+                    Outcome::Added => Tally::add(&mut self.tally.created, "accepted answers"),
+                    Outcome::Existing => Tally::add(&mut self.tally.existing, "accepted answers"),
+                    _ => self.tally.drop(
+                        "dangling references",
+                        format!("{} accepts {}, which is not there", a.question, a.answer),
+                    ),
+                },
+                Record::Reaction(r) => match outcome {
+                    Outcome::Added => Tally::add(&mut self.tally.created, "reactions"),
+                    Outcome::Existing => Tally::add(&mut self.tally.existing, "reactions"),
+                    _ => self.tally.drop(
+                        "dangling references",
+                        format!("a reaction to {}, which is not there", r.post),
+                    ),
+                },
+                Record::Joined { person, .. } => match outcome {
+                    Outcome::Added => Tally::add(&mut self.tally.created, "joins"),
+                    Outcome::UnknownPerson => self.tally.drop(
+                        "unknown users",
+                        format!("{person}: joined, but was never imported"),
+                    ),
+                    _ => {}
+                },
+            }
+        }
     }
 
     fn community(&self) -> anyhow::Result<i64> {
@@ -418,6 +446,7 @@ async fn import(
     };
     let now = domain::SystemClock.now();
     let mut imp = store.begin_import(source, dry_run, now).await?;
+    imp.set_strict(strict);
     let mut tally = Tally::default();
     let target = match &fixed {
         Some(slug) => {
@@ -514,20 +543,32 @@ async fn import(
     let read = reader
         .join()
         .map_err(|_| anyhow::anyhow!("the {source} reader stopped unexpectedly"))?;
-    let Run { imp, tally, .. } = run;
     if let Some(e) = failure {
         // The batch in progress is rolled back; whole batches before it stay,
         // and running the import again resumes after them.
-        drop(imp);
+        drop(run);
         return Err(
             e.context("the import stopped; what it wrote before stays and a new run resumes")
         );
     }
     if let Err(e) = read {
+        let Run { imp, tally, .. } = run;
         drop(imp);
         tally.print(source, dry_run, false);
         bail!("{e}");
     }
+    if !stopped {
+        // The records still queued.
+        let before = run.tally.skipped();
+        let last = run
+            .imp
+            .flush()
+            .await
+            .context("the import stopped; what it wrote before stays and a new run resumes")?;
+        run.settle(last);
+        stopped = strict && run.tally.skipped() > before;
+    }
+    let Run { imp, tally, .. } = run;
     if stopped {
         drop(imp);
         tally.print(source, dry_run, true);

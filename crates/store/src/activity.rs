@@ -92,6 +92,47 @@ pub async fn append_recorded(
     Ok(())
 }
 
+/// An event of recorded history with the teams as they were then, for
+/// [`append_recorded_all`].
+#[derive(Debug, Clone)]
+pub struct Recorded<'a> {
+    /// The event.
+    pub event: NewEvent,
+    /// The actor's team.
+    pub team: Option<&'a str>,
+    /// The team of the person replied to.
+    pub reply_to_team: Option<&'a str>,
+}
+
+/// Appends many events of recorded history at once, in their order, as
+/// [`append_recorded`] would one by one (multi-row statements, for imports).
+pub async fn append_recorded_all(tx: &mut Tx, events: &[Recorded<'_>]) -> Result<(), StoreError> {
+    crate::bulk::values(
+        tx,
+        "INSERT INTO activity (at, community_id, actor_id, kind, subject, reply_to, team, reply_to_team, \
+         thread_type, response, value, review_days) VALUES",
+        12,
+        "",
+        events,
+        |q, r| {
+            q.bind(millis(r.event.at))
+                .bind(r.event.community_id)
+                .bind(r.event.actor_id)
+                .bind(r.event.kind)
+                .bind(r.event.subject.as_deref())
+                .bind(r.event.reply_to)
+                .bind(r.team)
+                .bind(r.reply_to_team)
+                .bind(r.event.thread_type)
+                .bind(r.event.response)
+                .bind(r.event.value)
+                .bind(r.event.review_days)
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Whether any event in the log has a subject starting with `prefix`.
 pub async fn has_subject_prefix(store: &crate::Store, prefix: &str) -> Result<bool, StoreError> {
     let found = sqlx::query("SELECT 1 AS yes FROM activity WHERE subject LIKE $1 LIMIT 1")

@@ -6,30 +6,34 @@
 //!
 //! Every record is remembered in `import_keys` by its stable key in the
 //! source, so importing the same export again adds nothing. An [`Import`]
-//! writes in batches: each batch is one transaction, so an import that
-//! fails midway keeps whole batches only and, run again, resumes where it
-//! stopped. A dry run writes everything in one transaction and rolls it
-//! back, so it reports exactly what a real run would create.
+//! writes in batches: records are queued, and a full queue is written at
+//! once (`plan` decides in memory what becomes of each record, from what
+//! the database holds for the batch's keys; `write` writes the rows in
+//! multi-row statements) and committed, so an import that fails midway
+//! keeps whole batches only and, run again, resumes where it stopped. A dry
+//! run writes everything in one transaction and rolls it back, so it
+//! reports exactly what a real run would create.
 //!
 //! Merging two identities and claiming an imported account are in
 //! `identities`.
+
+mod plan;
+mod write;
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use domain::charter::Charter;
-use domain::community::{CommunityType, MemberRole, Orientation, Visibility};
+use domain::community::{CommunityType, Orientation, Visibility};
 use domain::imported::{ImportedAcceptance, ImportedPerson, ImportedPost, ImportedReaction};
 use domain::person::OrgRole;
 use sqlx::Row;
 
-use crate::activity::{self, NewEvent};
 use crate::people::NewPerson;
-use crate::threads::{self, Written};
-use crate::{Store, StoreError, Tx, millis};
+use crate::{Backend, Store, StoreError, Tx, millis};
 
 /// How many records a batch (one transaction) holds.
-pub const BATCH: usize = 500;
+pub const BATCH: usize = 1_000;
 
 /// What became of a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,19 +74,97 @@ pub enum Outcome {
     UnknownPerson,
 }
 
+/// A record that waits in an import's queue for its batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// A post into a community (a thread or a reply).
+    Post {
+        /// The community a new thread opens in.
+        community: i64,
+        /// The post.
+        post: ImportedPost,
+    },
+    /// An accepted answer.
+    Accepted(ImportedAcceptance),
+    /// A reaction to a post.
+    Reaction(ImportedReaction),
+    /// A person joined a community.
+    Joined {
+        /// The community.
+        community: i64,
+        /// The person's key.
+        person: String,
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
+
+/// A queued record once its batch is written, with what became of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settled {
+    /// The record.
+    pub record: Record,
+    /// What became of it.
+    pub outcome: Outcome,
+}
+
+/// Who a queued record is by, as known when it was queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum By {
+    /// Nobody (an acceptance, an anonymous post).
+    Nobody,
+    /// This person.
+    Person(i64),
+    /// Someone never imported.
+    Unknown,
+}
+
+/// A record in the queue.
+#[derive(Debug)]
+struct Queued {
+    record: Record,
+    by: By,
+}
+
+/// What events need of a person: whether they are a bot, and their team.
+#[derive(Debug, Clone, Default)]
+struct Facts {
+    bot: bool,
+    team: Option<String>,
+}
+
 /// An import in progress.
 pub struct Import<'s> {
     store: &'s Store,
     tx: Option<Tx>,
     dry_run: bool,
+    strict: bool,
+    stopped: bool,
     batch: usize,
+    /// People and communities written since the last commit.
     pending: usize,
     source: String,
     now: DateTime<Utc>,
+    /// Records waiting for their batch.
+    queue: Vec<Queued>,
     /// Person ids by source key.
     people: HashMap<String, i64>,
+    /// Bot flags and teams by person id.
+    facts: HashMap<i64, Facts>,
+    /// Team ids by name.
+    teams: HashMap<String, i64>,
     /// (community, person) pairs known to be members.
     members: HashSet<(i64, i64)>,
+    /// People whose memberships are all in `members`.
+    members_loaded: HashSet<i64>,
+}
+
+/// What an import says once it stopped (under `--strict`).
+fn stopped() -> StoreError {
+    StoreError::Conflict {
+        field: "import",
+        message: "the import stopped at a record it could not bring in".into(),
+    }
 }
 
 /// A person's key as an e-mail address that can never receive mail, for
@@ -148,14 +230,30 @@ impl Store {
     ) -> Result<Import<'_>, StoreError> {
         Ok(Import {
             store: self,
-            tx: Some(self.begin().await?),
+            tx: Some(self.begin_writing().await?),
             dry_run,
+            strict: false,
+            stopped: false,
             batch: BATCH,
             pending: 0,
             source: source.to_owned(),
             now,
+            queue: Vec::new(),
             people: HashMap::new(),
+            facts: HashMap::new(),
+            teams: HashMap::new(),
             members: HashSet::new(),
+            members_loaded: HashSet::new(),
+        })
+    }
+
+    /// A write transaction that holds SQLite's write lock from its start,
+    /// so the ids an import reserves stay its own (PostgreSQL reserves
+    /// them from the sequences).
+    async fn begin_writing(&self) -> Result<Tx, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
         })
     }
 
@@ -183,10 +281,8 @@ impl Store {
 }
 
 impl Import<'_> {
-    fn tx(&mut self) -> &mut Tx {
-        self.tx
-            .as_mut()
-            .expect("an import's transaction is open until it finishes")
+    fn tx(&mut self) -> Result<&mut Tx, StoreError> {
+        self.tx.as_mut().ok_or_else(stopped)
     }
 
     /// Sets how many records a transaction holds (tests use small batches).
@@ -194,31 +290,120 @@ impl Import<'_> {
         self.batch = batch.max(1);
     }
 
-    /// Counts one record written; commits the batch when it is full (never
-    /// in a dry run).
+    /// Stops at the first record that cannot be brought in (a dangling
+    /// reference, an unknown person): its batch is rolled back, and the
+    /// import writes nothing more.
+    pub fn set_strict(&mut self, strict: bool) {
+        self.strict = strict;
+    }
+
+    /// Counts one person or community written; commits when a batch is
+    /// full (never in a dry run).
     async fn written(&mut self) -> Result<(), StoreError> {
         self.pending += 1;
-        if !self.dry_run && self.pending >= self.batch {
-            self.commit_batch().await?;
+        if self.pending + self.queue.len() >= self.batch {
+            // Queued records wait for the next `add`, which writes them.
+            if self.queue.is_empty() {
+                self.commit_batch().await?;
+            }
         }
         Ok(())
     }
 
     /// Commits what is written so far and starts the next batch (no-op in a dry run).
-    pub async fn commit_batch(&mut self) -> Result<(), StoreError> {
+    async fn commit_batch(&mut self) -> Result<(), StoreError> {
         if self.dry_run {
+            self.pending = 0;
             return Ok(());
         }
         if let Some(tx) = self.tx.take() {
             tx.commit().await?;
         }
         self.pending = 0;
-        self.tx = Some(self.store.begin().await?);
+        self.tx = Some(self.store.begin_writing().await?);
         Ok(())
     }
 
-    /// Commits the last batch, or rolls everything back in a dry run.
-    pub async fn finish(mut self) -> Result<(), StoreError> {
+    /// Queues a record. When the batch is full it is written and committed
+    /// (never in a dry run), and what became of each of its records comes
+    /// back, in order; otherwise nothing does yet.
+    pub async fn add(&mut self, record: Record) -> Result<Vec<Settled>, StoreError> {
+        self.tx()?;
+        let by = match &record {
+            Record::Post { post, .. } => match &post.author {
+                Some(key) => self.by(key).await?,
+                None => By::Nobody,
+            },
+            Record::Reaction(r) => self.by(&r.person).await?,
+            Record::Joined { person, .. } => self.by(person).await?,
+            Record::Accepted(_) => By::Nobody,
+        };
+        self.queue.push(Queued { record, by });
+        if self.pending + self.queue.len() >= self.batch {
+            self.flush().await
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    async fn by(&mut self, key: &str) -> Result<By, StoreError> {
+        Ok(match self.person_id(key).await? {
+            Some(id) => By::Person(id),
+            None => By::Unknown,
+        })
+    }
+
+    /// Writes the queued records now and commits them (never in a dry
+    /// run); returns what became of each, in order. With
+    /// [`Import::set_strict`], a batch holding a record that cannot be
+    /// brought in is rolled back instead, and what came back ends at that
+    /// record.
+    pub async fn flush(&mut self) -> Result<Vec<Settled>, StoreError> {
+        let queue = std::mem::take(&mut self.queue);
+        if queue.is_empty() {
+            return Ok(Vec::new());
+        }
+        let backend = self.store.backend;
+        let tx = self.tx.as_mut().ok_or_else(stopped)?;
+        let known = plan::Known::load(
+            tx,
+            &queue,
+            &mut self.facts,
+            &mut self.members,
+            &mut self.members_loaded,
+        )
+        .await?;
+        let plan = plan::plan(&queue, &known, &mut self.members);
+        let outcomes = write::write(tx, backend, &plan, &self.facts).await?;
+        drop(plan);
+        let mut settled: Vec<Settled> = queue
+            .into_iter()
+            .zip(outcomes)
+            .map(|(q, outcome)| Settled {
+                record: q.record,
+                outcome,
+            })
+            .collect();
+        let problem = settled
+            .iter()
+            .position(|s| matches!(s.outcome, Outcome::Dangling | Outcome::UnknownPerson));
+        if let (true, Some(at)) = (self.strict, problem) {
+            if let Some(tx) = self.tx.take() {
+                tx.rollback().await?;
+            }
+            self.stopped = true;
+            settled.truncate(at + 1);
+            return Ok(settled);
+        }
+        self.commit_batch().await?;
+        Ok(settled)
+    }
+
+    /// Writes what is queued and commits the last batch, or rolls
+    /// everything back in a dry run; returns what became of the records
+    /// still queued.
+    pub async fn finish(mut self) -> Result<Vec<Settled>, StoreError> {
+        let settled = self.flush().await?;
         if let Some(tx) = self.tx.take() {
             if self.dry_run {
                 tx.rollback().await?;
@@ -226,7 +411,7 @@ impl Import<'_> {
                 tx.commit().await?;
             }
         }
-        Ok(())
+        Ok(settled)
     }
 
     /// The community at `slug`, created if missing (in the potential stage,
@@ -241,7 +426,7 @@ impl Import<'_> {
         steward: i64,
     ) -> Result<(i64, bool), StoreError> {
         let now = self.now;
-        let tx = self.tx();
+        let tx = self.tx()?;
         if let Some(row) = sqlx::query("SELECT id FROM communities WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&mut **tx)
@@ -277,7 +462,7 @@ impl Import<'_> {
         }
         let now = self.now;
         let source = self.source.clone();
-        let tx = self.tx();
+        let tx = self.tx.as_mut().ok_or_else(stopped)?;
         if let Some((_, Some(id), _, _)) = key_of(tx, &p.key).await? {
             self.people.insert(p.key.clone(), id);
             return Ok(PersonOutcome::Existing(id));
@@ -302,7 +487,14 @@ impl Import<'_> {
                 )
                 .await?;
                 let team = match &p.team {
-                    Some(t) => Some(crate::people::team_id(tx, t, now).await?),
+                    Some(t) => match self.teams.get(t) {
+                        Some(id) => Some(*id),
+                        None => {
+                            let id = crate::people::team_id(tx, t, now).await?;
+                            self.teams.insert(t.clone(), id);
+                            Some(id)
+                        }
+                    },
                     None => None,
                 };
                 sqlx::query(
@@ -314,6 +506,13 @@ impl Import<'_> {
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
+                self.facts.insert(
+                    id,
+                    Facts {
+                        bot: p.bot,
+                        team: p.team.clone(),
+                    },
+                );
                 PersonOutcome::Created(id)
             }
         };
@@ -328,7 +527,7 @@ impl Import<'_> {
         if let Some(id) = self.people.get(key) {
             return Ok(Some(*id));
         }
-        let found = match key_of(self.tx(), key).await? {
+        let found = match key_of(self.tx()?, key).await? {
             Some((_, Some(id), _, _)) => Some(id),
             _ => None,
         };
@@ -336,308 +535,6 @@ impl Import<'_> {
             self.people.insert(key.to_owned(), id);
         }
         Ok(found)
-    }
-
-    /// Makes `person` a member of `community` from `at`, unless they are one.
-    async fn ensure_member(
-        &mut self,
-        community: i64,
-        person: i64,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        if self.members.contains(&(community, person)) {
-            return Ok(false);
-        }
-        let tx = self.tx();
-        let member = sqlx::query(
-            "SELECT 1 AS yes FROM memberships WHERE community_id = $1 AND person_id = $2 AND left_at IS NULL",
-        )
-        .bind(community)
-        .bind(person)
-        .fetch_optional(&mut **tx)
-        .await?
-        .is_some();
-        if !member {
-            crate::communities::add_member(tx, community, person, MemberRole::Member, at).await?;
-        }
-        self.members.insert((community, person));
-        Ok(!member)
-    }
-
-    /// `person` joined `community` at `at` (Slack's join messages).
-    pub async fn joined(
-        &mut self,
-        community: i64,
-        person: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Outcome, StoreError> {
-        let Some(id) = self.person_id(person).await? else {
-            return Ok(Outcome::UnknownPerson);
-        };
-        if self.ensure_member(community, id, at).await? {
-            self.written().await?;
-            Ok(Outcome::Added)
-        } else {
-            Ok(Outcome::Existing)
-        }
-    }
-
-    /// Writes a post into `community`: a reply in the thread of its first
-    /// known parent, else a new thread when it may open one.
-    pub async fn post(&mut self, community: i64, p: &ImportedPost) -> Result<Outcome, StoreError> {
-        if key_of(self.tx(), &p.key).await?.is_some() {
-            return Ok(Outcome::Existing);
-        }
-        let author = match &p.author {
-            Some(key) => match self.person_id(key).await? {
-                Some(id) => Some(id),
-                None => return Ok(Outcome::UnknownPerson),
-            },
-            None => None,
-        };
-        let mut parent = None;
-        for key in &p.parents {
-            if let Some((kind, _, Some(thread), reply)) = key_of(self.tx(), key).await? {
-                parent = Some((thread, if kind == "reply" { reply } else { None }));
-                break;
-            }
-        }
-        let outcome = match (parent, &p.opens) {
-            (Some((thread, quote_of)), _) => self.reply(thread, quote_of, author, p).await?,
-            (None, Some(_)) => self.thread(community, author, p).await?,
-            (None, None) => return Ok(Outcome::Dangling),
-        };
-        self.written().await?;
-        Ok(outcome)
-    }
-
-    async fn thread(
-        &mut self,
-        community: i64,
-        author: Option<i64>,
-        p: &ImportedPost,
-    ) -> Result<Outcome, StoreError> {
-        let Some(opening) = &p.opens else {
-            return Ok(Outcome::Dangling);
-        };
-        if let Some(a) = author {
-            self.ensure_member(community, a, p.at).await?;
-        }
-        let tx = self.tx();
-        let id: i64 = sqlx::query(
-            "INSERT INTO threads (community_id, thread_type, title, body, author_id, anonymous, \
-             created_at, last_activity_at, edited_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $7) RETURNING id",
-        )
-        .bind(community)
-        .bind(opening.thread_type.as_str())
-        .bind(&opening.title)
-        .bind(&p.body)
-        .bind(author)
-        .bind(millis(p.at))
-        .bind(p.edited_at.map(millis))
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
-        threads::set_tags(tx, id, &opening.tags).await?;
-        let written = Written {
-            post: (id, None),
-            title: Some(&opening.title),
-            tags: &opening.tags,
-            body: &p.body,
-        };
-        threads::record_revision(tx, &written, 1, author, p.at).await?;
-        if author.is_some() {
-            activity::append(
-                tx,
-                &NewEvent {
-                    at: p.at,
-                    community_id: community,
-                    actor_id: author,
-                    kind: "thread_opened",
-                    subject: Some(threads::subject(id)),
-                    thread_type: Some(opening.thread_type.as_str()),
-                    ..NewEvent::default()
-                },
-            )
-            .await?;
-        }
-        threads::search::index(tx, &written).await?;
-        remember(tx, &p.key, "thread", (None, Some(id), None), p.at).await?;
-        for alias in &p.aliases {
-            if key_of(tx, alias).await?.is_none() {
-                remember(tx, alias, "alias", (None, Some(id), None), p.at).await?;
-            }
-        }
-        Ok(Outcome::Thread(id))
-    }
-
-    async fn reply(
-        &mut self,
-        thread: i64,
-        quote_of: Option<i64>,
-        author: Option<i64>,
-        p: &ImportedPost,
-    ) -> Result<Outcome, StoreError> {
-        let tx = self.tx();
-        let row = sqlx::query("SELECT community_id, author_id FROM threads WHERE id = $1")
-            .bind(thread)
-            .fetch_one(&mut **tx)
-            .await?;
-        let community: i64 = row.try_get(0)?;
-        let opener: Option<i64> = row.try_get(1)?;
-        let quoted_author: Option<i64> = match quote_of {
-            Some(r) => {
-                sqlx::query_scalar("SELECT author_id FROM replies WHERE id = $1")
-                    .bind(r)
-                    .fetch_one(&mut **tx)
-                    .await?
-            }
-            None => None,
-        };
-        if let Some(a) = author {
-            self.ensure_member(community, a, p.at).await?;
-        }
-        let tx = self.tx();
-        let id: i64 = sqlx::query(
-            "INSERT INTO replies (thread_id, author_id, anonymous, body, quote_of, created_at, edited_at) \
-             VALUES ($1, $2, 0, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(thread)
-        .bind(author)
-        .bind(&p.body)
-        .bind(quote_of)
-        .bind(millis(p.at))
-        .bind(p.edited_at.map(millis))
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
-        // The first response (METRICS.md): the earliest named reply by
-        // someone other than the opener; imports may arrive out of order.
-        let responds = author.is_some() && author != opener;
-        sqlx::query(
-            "UPDATE threads SET reply_count = reply_count + 1, \
-             last_activity_at = CASE WHEN last_activity_at < $1 THEN $1 ELSE last_activity_at END, \
-             first_response_at = CASE WHEN $2 = 1 AND (first_response_at IS NULL OR first_response_at > $1) \
-               THEN $1 ELSE first_response_at END, version = version + 1 WHERE id = $3",
-        )
-        .bind(millis(p.at))
-        .bind(i64::from(responds))
-        .bind(thread)
-        .execute(&mut **tx)
-        .await?;
-        let written = Written {
-            post: (thread, Some(id)),
-            title: None,
-            tags: &[],
-            body: &p.body,
-        };
-        threads::record_revision(tx, &written, 1, author, p.at).await?;
-        if author.is_some() {
-            activity::append(
-                tx,
-                &NewEvent {
-                    at: p.at,
-                    community_id: community,
-                    actor_id: author,
-                    kind: "replied",
-                    subject: Some(threads::subject(thread)),
-                    reply_to: if quote_of.is_some() {
-                        quoted_author
-                    } else {
-                        opener
-                    },
-                    ..NewEvent::default()
-                },
-            )
-            .await?;
-        }
-        threads::search::index(tx, &written).await?;
-        remember(tx, &p.key, "reply", (None, Some(thread), Some(id)), p.at).await?;
-        Ok(Outcome::Reply(id))
-    }
-
-    /// Accepts an imported answer to an imported question, appending
-    /// `answer_accepted` with the answer's author as actor.
-    pub async fn accept(&mut self, a: &ImportedAcceptance) -> Result<Outcome, StoreError> {
-        let tx = self.tx();
-        let (Some((_, _, Some(question), None)), Some((_, _, Some(thread), Some(reply)))) =
-            (key_of(tx, &a.question).await?, key_of(tx, &a.answer).await?)
-        else {
-            return Ok(Outcome::Dangling);
-        };
-        if thread != question {
-            return Ok(Outcome::Dangling);
-        }
-        let row = sqlx::query("SELECT community_id, accepted_reply_id FROM threads WHERE id = $1")
-            .bind(question)
-            .fetch_one(&mut **tx)
-            .await?;
-        let community: i64 = row.try_get(0)?;
-        if row.try_get::<Option<i64>, _>(1)? == Some(reply) {
-            return Ok(Outcome::Existing);
-        }
-        let author: Option<i64> = sqlx::query_scalar("SELECT author_id FROM replies WHERE id = $1")
-            .bind(reply)
-            .fetch_one(&mut **tx)
-            .await?;
-        sqlx::query(
-            "UPDATE threads SET accepted_reply_id = $1, accepted_at = $2, version = version + 1 \
-             WHERE id = $3",
-        )
-        .bind(reply)
-        .bind(millis(a.at))
-        .bind(question)
-        .execute(&mut **tx)
-        .await?;
-        if author.is_some() {
-            activity::append(
-                tx,
-                &NewEvent {
-                    at: a.at,
-                    community_id: community,
-                    actor_id: author,
-                    kind: "answer_accepted",
-                    subject: Some(threads::subject(question)),
-                    ..NewEvent::default()
-                },
-            )
-            .await?;
-        }
-        self.written().await?;
-        Ok(Outcome::Added)
-    }
-
-    /// Adds a reaction to an imported post (once per person and kind).
-    pub async fn react(&mut self, r: &ImportedReaction) -> Result<Outcome, StoreError> {
-        let Some(person) = self.person_id(&r.person).await? else {
-            return Ok(Outcome::UnknownPerson);
-        };
-        let tx = self.tx();
-        let Some((kind, _, Some(thread), reply)) = key_of(tx, &r.post).await? else {
-            return Ok(Outcome::Dangling);
-        };
-        let reply = if kind == "reply" {
-            reply.unwrap_or(0)
-        } else {
-            0
-        };
-        let done = sqlx::query(
-            "INSERT INTO reactions (thread_id, reply_id, person_id, reaction, at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(thread)
-        .bind(reply)
-        .bind(person)
-        .bind(r.reaction.as_str())
-        .bind(millis(r.at))
-        .execute(&mut **tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(Outcome::Existing);
-        }
-        threads::bump_version(tx, thread).await?;
-        self.written().await?;
-        Ok(Outcome::Added)
     }
 }
 

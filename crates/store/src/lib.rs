@@ -10,6 +10,7 @@
 
 pub mod activity;
 pub mod adoptions;
+mod bulk;
 pub mod communities;
 mod error;
 pub mod experiments;

@@ -18,7 +18,6 @@ use sqlx::any::AnyRow;
 pub use charter::Revision;
 pub use lifecycle::HistoryEntry;
 pub use log::LoggedEvent;
-pub(crate) use membership::add_member;
 pub(crate) use membership::role_of_text;
 pub use membership::{MemberListing, MembershipSpell, ParticipationCounts, PersonCommunity};
 pub use requests::{Invitation, PendingRequest};

@@ -267,6 +267,33 @@ pub(crate) async fn record_revision(
     Ok(())
 }
 
+/// Records the first revision of many new posts at once: each with its
+/// writer and time (imports).
+pub(crate) async fn record_first_revisions(
+    tx: &mut Tx,
+    posts: &[(Written<'_>, Option<i64>, DateTime<Utc>)],
+) -> Result<(), StoreError> {
+    crate::bulk::values(
+        tx,
+        "INSERT INTO post_revisions (thread_id, reply_id, revision, editor_id, at, title, body, tags) VALUES",
+        8,
+        "",
+        posts,
+        |q, (post, editor, at)| {
+            q.bind(post.post.0)
+                .bind(post.post.1)
+                .bind(1_i64)
+                .bind(*editor)
+                .bind(millis(*at))
+                .bind(post.title)
+                .bind(post.body)
+                .bind(post.tags.join(", "))
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// The thread `id` as seen inside `tx`.
 pub(crate) async fn load(tx: &mut Tx, id: i64) -> Result<Thread, StoreError> {
     let sql = format!("SELECT {THREAD_COLUMNS} FROM {THREAD_FROM} WHERE t.id = $1");

@@ -41,6 +41,28 @@ pub(crate) async fn index(tx: &mut Tx, written: &super::Written<'_>) -> Result<(
     Ok(())
 }
 
+/// Writes the index rows of many posts that have none yet (new posts,
+/// whose ids were never used), in multi-row statements (imports).
+pub(crate) async fn index_new(tx: &mut Tx, posts: &[super::Written<'_>]) -> Result<(), StoreError> {
+    crate::bulk::values(
+        tx,
+        "INSERT INTO search_entries (rowid, title, tags, body, thread_id, reply_id) VALUES",
+        6,
+        "",
+        posts,
+        |q, w| {
+            q.bind(rowid(w.post))
+                .bind(w.title.unwrap_or_default())
+                .bind(w.tags.join(" "))
+                .bind(plain_text(w.body))
+                .bind(w.post.0)
+                .bind(w.post.1)
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Removes a post's index row.
 pub(super) async fn unindex(tx: &mut Tx, post: (i64, Option<i64>)) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM search_entries WHERE rowid = $1")

@@ -9,7 +9,7 @@ use domain::imported::{
 };
 use domain::thread::{Reaction, ThreadType};
 use store::activity::LogFilter;
-use store::imports::{Outcome, PersonOutcome};
+use store::imports::{Outcome, PersonOutcome, Record};
 use store::threads::SearchFilter;
 use store::{Store, testing};
 
@@ -76,8 +76,7 @@ async fn history(s: &Store, steward: i64, dry_run: bool) -> (i64, Vec<Outcome>) 
     ] {
         imp.person(&p).await.unwrap();
     }
-    let mut out = Vec::new();
-    for post in [
+    let mut records: Vec<Record> = [
         question("se:q1", "se:u1", 1, "Lifetimes in structs"),
         answer("se:a1", "se:u2", 2, &["se:q1"]),
         answer("se:c1", "se:u1", 3, &["se:a1"]),
@@ -90,30 +89,27 @@ async fn history(s: &Store, steward: i64, dry_run: bool) -> (i64, Vec<Outcome>) 
             &["se:missing", "alias:Lifetimes in structs"],
         ),
         answer("se:u", "se:nobody", 7, &["se:q1"]),
-    ] {
-        out.push(imp.post(community, &post).await.unwrap());
+    ]
+    .into_iter()
+    .map(|post| Record::Post { community, post })
+    .collect();
+    records.push(Record::Accepted(ImportedAcceptance {
+        question: "se:q1".into(),
+        answer: "se:a1".into(),
+        at: at(8),
+    }));
+    records.push(Record::Reaction(ImportedReaction {
+        post: "se:a1".into(),
+        person: "se:u1".into(),
+        reaction: Reaction::Helpful,
+        at: at(2),
+    }));
+    let mut out = Vec::new();
+    for record in records {
+        out.extend(imp.add(record).await.unwrap());
     }
-    out.push(
-        imp.accept(&ImportedAcceptance {
-            question: "se:q1".into(),
-            answer: "se:a1".into(),
-            at: at(8),
-        })
-        .await
-        .unwrap(),
-    );
-    out.push(
-        imp.react(&ImportedReaction {
-            post: "se:a1".into(),
-            person: "se:u1".into(),
-            reaction: Reaction::Helpful,
-            at: at(2),
-        })
-        .await
-        .unwrap(),
-    );
-    imp.finish().await.unwrap();
-    (community, out)
+    out.extend(imp.finish().await.unwrap());
+    (community, out.into_iter().map(|s| s.outcome).collect())
 }
 
 async fn counts(s: &Store) -> (usize, i64, usize) {
@@ -268,12 +264,18 @@ async fn an_import_that_fails_midway_keeps_whole_batches_and_resumes() {
                 .await
                 .unwrap();
             // The batch of three commits here.
-            imp.post(community, &question("m:1", "m:a", 1, "One"))
-                .await
-                .unwrap();
-            imp.post(community, &question("m:2", "m:a", 2, "Two"))
-                .await
-                .unwrap();
+            imp.add(Record::Post {
+                community,
+                post: question("m:1", "m:a", 1, "One"),
+            })
+            .await
+            .unwrap();
+            imp.add(Record::Post {
+                community,
+                post: question("m:2", "m:a", 2, "Two"),
+            })
+            .await
+            .unwrap();
             // Dropped without finishing: as if the process died.
         }
         let community = s.community_id("lists").await.unwrap().unwrap();
@@ -294,19 +296,20 @@ async fn an_import_that_fails_midway_keeps_whole_batches_and_resumes() {
                 .unwrap(),
             PersonOutcome::Existing(_)
         ));
-        assert_eq!(
-            imp.post(community, &question("m:1", "m:a", 1, "One"))
-                .await
-                .unwrap(),
-            Outcome::Existing
-        );
-        assert!(matches!(
-            imp.post(community, &question("m:2", "m:a", 2, "Two"))
-                .await
-                .unwrap(),
-            Outcome::Thread(_)
-        ));
-        imp.finish().await.unwrap();
+        for post in [
+            question("m:1", "m:a", 1, "One"),
+            question("m:2", "m:a", 2, "Two"),
+        ] {
+            assert!(
+                imp.add(Record::Post { community, post })
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+        let settled = imp.finish().await.unwrap();
+        assert_eq!(settled[0].outcome, Outcome::Existing);
+        assert!(matches!(settled[1].outcome, Outcome::Thread(_)));
         let listed = s
             .threads(community, &Default::default(), None, 10)
             .await

@@ -7,6 +7,7 @@ mod communities;
 mod experiments;
 mod gatherings;
 mod imports;
+mod imports_batches;
 mod people;
 mod practice;
 mod pulses;
