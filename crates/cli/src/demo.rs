@@ -483,6 +483,9 @@ pub async fn load(state: &AppState, history: u64) -> anyhow::Result<String> {
     }
     let gatherings_added = weekly_call(state, &ids).await?;
     let threads_added = demo_threads::load(&state.store, &ids, now).await?;
+    let first_members: Vec<i64> = COMMUNITIES[0].members.iter().map(|&m| ids[m]).collect();
+    let artifacts_added =
+        crate::demo_practice::load(&state.store, COMMUNITIES[0].slug, &first_members, now).await?;
     let config = demo_history::config(history, now);
     let history_added = demo_history::load(&state.store, &config, ids[0], now).await?;
     let history_line = if history_added > 0 {
@@ -495,7 +498,7 @@ pub async fn load(state: &AppState, history: u64) -> anyhow::Result<String> {
         String::new()
     };
     Ok(format!(
-        "demo organisation: {added_people} people, {added_communities} communities, {threads_added} conversations and {gatherings_added} gathering series added \
+        "demo organisation: {added_people} people, {added_communities} communities, {threads_added} conversations, {artifacts_added} artifacts and {gatherings_added} gathering series added \
          ({} named people and {} chartered communities in all){history_line}; log in as {} with password {DEMO_PASSWORD}",
         PEOPLE.len(),
         COMMUNITIES.len(),

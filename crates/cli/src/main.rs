@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod demo_history;
 mod demo_posts;
+mod demo_practice;
 mod demo_threads;
 mod export;
 mod import;

@@ -142,12 +142,16 @@ fn demo_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let first = ok(guildhall(dir.path()).args(["demo", "--events", "0"]));
     assert!(
-        first.contains("16 people, 6 communities, 4 conversations and 1 gathering series added"),
+        first.contains(
+            "16 people, 6 communities, 4 conversations, 3 artifacts and 1 gathering series added"
+        ),
         "{first}"
     );
     let second = ok(guildhall(dir.path()).args(["demo", "--events", "0"]));
     assert!(
-        second.contains("0 people, 0 communities, 0 conversations and 0 gathering series added"),
+        second.contains(
+            "0 people, 0 communities, 0 conversations, 0 artifacts and 0 gathering series added"
+        ),
         "{second}"
     );
     assert!(dir.path().join("guildhall-data/guildhall.db").exists());
@@ -182,7 +186,18 @@ fn export_writes_the_public_activity_log_that_report_reads() {
         ],
         [4, 4, 1, 1]
     );
-    assert_eq!(lines.len(), 36);
+    // The demo's practice: three artifacts, one reused by three members.
+    assert_eq!(
+        [count("artifact_created"), count("artifact_reused")],
+        [3, 3]
+    );
+    assert!(
+        lines
+            .iter()
+            .filter(|e| e["kind"] == "artifact_created")
+            .all(|e| e["review_days"].is_number())
+    );
+    assert_eq!(lines.len(), 42);
     // The anonymous question is in the log without anyone's name.
     assert_eq!(
         lines
