@@ -193,12 +193,7 @@ async fn stale_on_the_boundary_review_restarts_the_interval() {
         assert_eq!(a.last_reviewed_at, Some(reviewed));
         assert_eq!(a.last_reviewed_by.map(|p| p.name).as_deref(), Some("Ada"));
         let log = events(s, &format!("artifact-{id}")).await;
-        assert_eq!(
-            log.last().unwrap().kind,
-            "artifact_reviewed",
-            "{}",
-            db.url
-        );
+        assert_eq!(log.last().unwrap().kind, "artifact_reviewed", "{}", db.url);
         // Drafts are not listed as stale.
         let mut draft = new(c, ada, checklist("Draft", "- x"));
         draft.state = ArtifactState::Draft;
