@@ -81,7 +81,7 @@ test('an anonymous question is answered, accepted and found, and never names its
   await grace.getByRole('button', { name: 'Post reply' }).click();
   await grace.getByText('that makes it click').waitFor();
   await grace.getByRole('button', { name: 'Accept this answer' }).first().click();
-  await grace.getByText('Accepted answer').waitFor();
+  await grace.getByText('Accepted answer', { exact: true }).waitFor();
   assert.ok(await grace.locator('.badge.solved').count() >= 2, 'solved and accepted badges');
   await grace.getByRole('button', { name: /^Helpful/ }).nth(1).click();
   await grace.locator('button.reaction[aria-pressed="true"]').first().waitFor();
