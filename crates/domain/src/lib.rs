@@ -5,12 +5,15 @@
 pub mod charter;
 pub mod clock;
 pub mod community;
+pub mod duplicates;
 pub mod experiment;
+pub mod expertise;
 pub mod gathering;
 pub mod imported;
 pub mod influence;
 pub mod invalid;
 pub mod membership;
+pub mod mentoring;
 pub mod overlap;
 pub mod person;
 pub mod practice;

@@ -4,10 +4,14 @@
 mod accounts;
 mod bots;
 mod communities;
+mod duplicates;
 mod experiments;
+mod expertise;
 mod gatherings;
 mod imports;
 mod imports_batches;
+mod mentoring;
+mod outreach;
 mod people;
 mod practice;
 mod pulses;

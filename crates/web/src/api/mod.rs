@@ -10,11 +10,15 @@ pub(crate) mod communities_access;
 pub(crate) mod communities_membership;
 pub(crate) mod communities_schema;
 pub(crate) mod communities_stewardship;
+mod duplicates;
 mod experiments;
 mod experiments_schema;
+mod expertise;
 mod gatherings;
 pub(crate) mod gatherings_schema;
 mod health;
+mod mentoring;
+mod outreach;
 mod people;
 mod pulses;
 pub mod schema;
@@ -74,4 +78,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(threads::router())
         .merge(artifacts::router())
         .merge(experiments::router())
+        .merge(expertise::router())
+        .merge(mentoring::router())
+        .merge(duplicates::router())
+        .merge(outreach::router())
 }

@@ -9,7 +9,10 @@ mod claim;
 mod communities;
 mod communities_home;
 mod communities_manage;
+mod digests;
+mod duplicates;
 mod experiments;
+mod expertise;
 mod gathering_fairness;
 mod gathering_feeds;
 mod gathering_occurrences;
@@ -17,10 +20,12 @@ mod gatherings;
 mod health;
 mod home;
 mod influence;
+mod mentoring;
 mod notifications;
 mod people;
 mod pulses;
 mod search;
+mod start_here;
 mod thread_edits;
 mod thread_posts;
 mod threads;
@@ -176,5 +181,10 @@ pub fn router() -> Router<AppState> {
         .merge(artifacts::router())
         .merge(experiments::router())
         .merge(influence::router())
+        .merge(expertise::router())
+        .merge(mentoring::router())
+        .merge(start_here::router())
+        .merge(duplicates::router())
+        .merge(digests::router())
         .fallback(not_found)
 }

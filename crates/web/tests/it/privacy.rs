@@ -117,6 +117,10 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/communities/{slug}/influence", &["GET"]),
     ("/artifacts/{id}/adoption", &["GET", "POST"]),
     ("/adoptions/{id}/remove", &["POST"]),
+    // expertise and suggested answerers
+    // mentoring and start here
+    // duplicate effort
+    // digests and webhooks
 ];
 
 /// Words that appear only in the private communities.

@@ -1,0 +1,1 @@
+//! Mentoring: what people can teach and want to learn, mentor capacity, proposals and pairs.

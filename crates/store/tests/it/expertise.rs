@@ -1,0 +1,1 @@
+//! Expertise: scenarios.

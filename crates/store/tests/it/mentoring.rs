@@ -1,0 +1,1 @@
+//! Mentoring: scenarios.
