@@ -41,6 +41,7 @@ const MOVES: &[(&str, &str)] = &[
     ("experiments", "owner_id"),
     ("experiments", "created_by"),
     ("adoptions", "recorded_by"),
+    ("duplicate_decisions", "decided_by"),
 ];
 
 /// Tables where a person may appear once per key: the merged person's row

@@ -53,7 +53,7 @@ fn reply(thread: i64, author: i64, body: &str) -> NewReply {
     }
 }
 
-async fn on_team(s: &Store, id: i64, name: &str, team: &str) {
+pub(crate) async fn on_team(s: &Store, id: i64, name: &str, team: &str) {
     let p = ProfileDraft {
         display_name: name.into(),
         team: team.into(),
