@@ -2,7 +2,7 @@
 //! new PostgreSQL schema when `GUILDHALL_TEST_DATABASE_URL` is set. Every
 //! test gets its own database, so tests run in parallel without interfering.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::{Backend, Store, StoreError};
 
@@ -57,6 +57,9 @@ pub async fn postgres() -> Result<Option<TestStore>, StoreError> {
     };
     let schema = unique_name();
     let admin = Store::open_unmigrated(&url).await?;
+    if !SWEPT.swap(true, Ordering::Relaxed) {
+        sweep_leftovers(&admin).await;
+    }
     sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
         .execute(admin.reader())
         .await?;
@@ -68,6 +71,65 @@ pub async fn postgres() -> Result<Option<TestStore>, StoreError> {
         schema: Some(schema),
         _dir: None,
     }))
+}
+
+/// How many leftover schemas (and databases) one process drops.
+const SWEEP_AT_ONCE: usize = 40;
+
+/// Whether this process has swept the test server yet.
+static SWEPT: AtomicBool = AtomicBool::new(false);
+
+/// Drops the schemas and databases earlier test processes left on the test
+/// server (a test that fails or is killed never drops its own). Their names
+/// start with the creating process's id; only those of processes no longer
+/// running go, so concurrent test runs are left alone. Where process ids
+/// cannot be checked (no `/proc`), nothing is dropped. At most
+/// [`SWEEP_AT_ONCE`] of each go per process, so a server holding thousands
+/// is cleared over several runs without slowing any one. Failures are
+/// ignored: this is housekeeping.
+async fn sweep_leftovers(admin: &Store) {
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let schemas = leftovers(
+        admin,
+        "SELECT nspname::text FROM pg_namespace WHERE nspname ~ '^t[0-9]+_'",
+    );
+    for schema in schemas.await {
+        let _ = sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+            .execute(admin.reader())
+            .await;
+    }
+    let databases = leftovers(
+        admin,
+        "SELECT datname::text FROM pg_database WHERE datname ~ '^(t|e2e_)[0-9]+_'",
+    );
+    for db in databases.await {
+        let _ = sqlx::query(&format!("DROP DATABASE \"{db}\""))
+            .execute(admin.reader())
+            .await;
+    }
+}
+
+/// Up to [`SWEEP_AT_ONCE`] of the names `sql` lists whose creating process
+/// (the digits after the prefix) is no longer running.
+async fn leftovers(admin: &Store, sql: &'static str) -> Vec<String> {
+    let gone = |name: &String| {
+        let digits: String = name
+            .trim_start_matches("e2e_")
+            .trim_start_matches('t')
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        !digits.is_empty() && !std::path::Path::new(&format!("/proc/{digits}")).exists()
+    };
+    let mut names = sqlx::query_scalar::<_, String>(sql)
+        .fetch_all(admin.reader())
+        .await
+        .unwrap_or_default();
+    names.retain(gone);
+    names.truncate(SWEEP_AT_ONCE);
+    names
 }
 
 /// Every store the tests should run against: SQLite, and PostgreSQL when configured.

@@ -448,3 +448,45 @@ async fn claim_links_work_once_and_only_for_people_without_a_password() {
         assert_eq!(hash.as_deref(), Some("$argon2id$x"));
     }
 }
+
+#[tokio::test]
+async fn a_changed_acceptance_is_logged_once() {
+    for db in testing::all().await {
+        let s = &db.store;
+        let steward = person(s, "steward@x.org", "Steward").await;
+        person(s, "ada@x.org", "Ada").await;
+        history(s, steward, false).await;
+        let accepted = |log: &[store::activity::LoggedEvent]| {
+            log.iter().filter(|e| e.kind == "answer_accepted").count()
+        };
+        let before = s
+            .activity_page(LogFilter::default(), 0, 1000)
+            .await
+            .unwrap();
+        assert_eq!(accepted(&before), 1);
+
+        let mut imp = s.begin_import("stackexchange", false, t0()).await.unwrap();
+        let mut out = imp
+            .add(Record::Accepted(ImportedAcceptance {
+                question: "se:q1".into(),
+                answer: "se:c1".into(),
+                at: at(9),
+            }))
+            .await
+            .unwrap();
+        out.extend(imp.finish().await.unwrap());
+        assert!(
+            out.iter().any(|s| matches!(s.outcome, Outcome::Added)),
+            "{out:?}"
+        );
+        let after = s
+            .activity_page(LogFilter::default(), 0, 1000)
+            .await
+            .unwrap();
+        assert_eq!(
+            accepted(&after),
+            2,
+            "one more acceptance, by its answer's author"
+        );
+    }
+}
