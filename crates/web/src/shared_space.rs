@@ -162,7 +162,18 @@ pub async fn open(state: &AppState, seen: &Seen, draft: &ThreadDraft) -> Result<
         body: thread::body(&draft.body)?,
         tags: thread::tags(&draft.tags)?,
     };
-    Ok(state.store.open_thread(&new, state.clock.now()).await?)
+    let id = state.store.open_thread(&new, state.clock.now()).await?;
+    if thread_type == ThreadType::Question {
+        crate::expertise_service::question_posted(
+            state,
+            id,
+            new.community_id,
+            new.author_id,
+            new.anonymous,
+        )
+        .await;
+    }
+    Ok(id)
 }
 
 /// Edits the opening post (its writer only).

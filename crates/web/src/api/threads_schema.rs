@@ -380,7 +380,8 @@ impl From<PostRevision> for RevisionOut {
 pub struct NotificationOut {
     /// Id.
     pub id: i64,
-    /// `mention`, `reply`, `accepted` or `kudos`.
+    /// `mention`, `reply`, `accepted`, `kudos` or `suggested` (a new
+    /// question you could answer).
     pub kind: String,
     /// The thread.
     pub thread_id: i64,

@@ -41,6 +41,7 @@ fn line(n: Notification) -> Line {
         "reply" => "replied in",
         "accepted" => "accepted your answer in",
         "kudos" => "gave you kudos for your post in",
+        "suggested" => "asked a question you could answer:",
         _ => "posted in",
     };
     Line {

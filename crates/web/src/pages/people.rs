@@ -39,6 +39,7 @@ struct PersonPage {
     lists: Vec<(&'static str, Vec<String>)>,
     communities: Vec<store::communities::PersonCommunity>,
     kudos: Vec<store::threads::Kudos>,
+    expertise: crate::expertise_service::PersonExpertise,
 }
 
 /// The profile form's fields, as text.
@@ -146,6 +147,7 @@ async fn person(
             .store
             .kudos_for(p.person.id, member.user.person.id)
             .await?,
+        expertise: crate::expertise_service::of_person(&state, member.user.person.id, id).await?,
         hours: format!("{}–{}", hours.start_text(), hours.end_text()),
         lists: vec![
             ("Interests", p.interests.clone()),

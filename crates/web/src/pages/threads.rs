@@ -230,6 +230,8 @@ struct NewPage {
     f: DraftForm,
     checked: bool,
     similar: Vec<SearchHit>,
+    /// Members who could answer (see `expertise_draft.html`).
+    suggested_answerers: Vec<crate::expertise_service::SuggestionView>,
     error: Option<String>,
     field: String,
 }
@@ -249,6 +251,7 @@ fn new_page(seen: &Seen, f: DraftForm, chrome: Chrome) -> NewPage {
         f,
         checked: false,
         similar: Vec::new(),
+        suggested_answerers: Vec::new(),
         error: None,
         field: String::new(),
     }
@@ -286,6 +289,15 @@ async fn checked_form(state: &AppState, seen: &Seen, f: DraftForm) -> Result<Res
     let mut page = new_page(seen, f, chrome);
     page.checked = true;
     page.similar = similar;
+    page.suggested_answerers = crate::expertise_service::for_draft(
+        state,
+        seen,
+        &page.f.title,
+        &page.f.body,
+        &page.f.tags,
+        !page.f.anonymous.is_empty(),
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -381,6 +393,8 @@ pub(super) struct ThreadPage {
     linked_from: Vec<store::practice::LinkedArtifact>,
     /// The accepted answer, which can be promoted.
     accepted_reply: Option<i64>,
+    /// Who could answer an unsolved question (see `expertise_suggested.html`).
+    suggested: Option<crate::expertise_service::Suggested>,
 }
 
 fn card(view: &ThreadView, post: &PostView, head: std::sync::Arc<str>) -> PostCard {
@@ -521,6 +535,11 @@ pub(super) async fn thread_page(
         t.title.clone()
     };
     let (promoted, linked_from) = crate::artifact_service::thread_backlinks(state, id).await?;
+    let suggested = if t.thread_type == ThreadType::Question && !t.solved() && !hidden {
+        Some(crate::expertise_service::for_seen(state, seen).await?)
+    } else {
+        None
+    };
     render(&ThreadPage {
         chrome: Chrome::new(visitor, title.clone(), "communities")
             .counted(state)
@@ -546,6 +565,7 @@ pub(super) async fn thread_page(
         promoted,
         linked_from,
         accepted_reply: t.accepted_reply_id,
+        suggested,
     })
     .map_err(|e| e.0)
 }

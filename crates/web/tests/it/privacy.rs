@@ -118,6 +118,9 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/artifacts/{id}/adoption", &["GET", "POST"]),
     ("/adoptions/{id}/remove", &["POST"]),
     // expertise and suggested answerers
+    ("/expertise", &["GET"]),
+    ("/profile/expertise", &["GET", "POST"]),
+    ("/static/expertise.js", &["GET"]),
     // mentoring and start here
     // duplicate effort
     // digests and webhooks
