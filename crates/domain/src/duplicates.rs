@@ -22,7 +22,7 @@
 //! Only pairs whose authors may be on different teams count
 //! ([`cross_team`]): never the same author, never the same known team.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
@@ -44,6 +44,8 @@ pub const KEY_TERMS: usize = 10;
 pub const BANDS: usize = 24;
 /// Rows (min-hashes) per band.
 pub const ROWS: usize = 2;
+/// Up to this many posts, the scan compares every pair.
+pub const EXACT_UP_TO: usize = 2_000;
 /// Buckets larger than this are split by the posts' next band only (a
 /// bucket of thousands is a word everyone uses, not a duplicate).
 const BUCKET_CAP: usize = 400;
@@ -208,8 +210,8 @@ pub struct Corpus {
 }
 
 /// The weighted term frequencies of `text`, by word.
-fn counts(text: &Text) -> HashMap<String, f32> {
-    let mut bag: HashMap<String, f32> = HashMap::new();
+fn counts(text: &Text) -> BTreeMap<String, f32> {
+    let mut bag: BTreeMap<String, f32> = BTreeMap::new();
     let title = terms(&text.title)
         .into_iter()
         .chain(text.tags.iter().flat_map(|t| terms(t)));
@@ -447,8 +449,12 @@ impl Corpus {
             .into_iter()
             .filter_map(|(d, _)| {
                 let doc = &self.docs[d as usize];
-                let (score, shared) = self.explain(query, &self.vector(&doc.bag));
-                (score >= threshold).then_some(Candidate {
+                let v = self.vector(&doc.bag);
+                if cosine(query, &v) < threshold {
+                    return None;
+                }
+                let (score, shared) = self.explain(query, &v);
+                Some(Candidate {
                     origin: doc.origin,
                     score,
                     shared,
@@ -464,65 +470,114 @@ impl Corpus {
         out
     }
 
+    /// The similarity of two posts in the corpus and their shared terms.
+    pub fn compare(&self, x: PostKey, y: PostKey) -> Option<(f64, Vec<String>)> {
+        let (&i, &j) = (self.by_key.get(&x)?, self.by_key.get(&y)?);
+        let (dx, dy) = (&self.docs[i as usize], &self.docs[j as usize]);
+        Some(self.explain(&self.vector(&dx.bag), &self.vector(&dy.bag)))
+    }
+
     /// Every cross-team pair whose similarity reaches `threshold`, most
-    /// similar first, found through MinHash signatures banded for LSH.
+    /// similar first: every pair compared when the corpus holds at most
+    /// [`EXACT_UP_TO`] posts, else the pairs [`Corpus::scan_lsh`] proposes.
     pub fn scan(&self, threshold: f64) -> Vec<Pair> {
+        if self.alive <= EXACT_UP_TO {
+            self.scan_exact(threshold)
+        } else {
+            self.scan_lsh(threshold)
+        }
+    }
+
+    /// The live posts and their unit vectors.
+    fn live_vectors(&self) -> (Vec<u32>, Vec<Bag>) {
         let live: Vec<u32> = (0..self.docs.len() as u32)
             .filter(|&d| self.docs[d as usize].alive)
             .collect();
-        let vectors: Vec<Bag> = live
+        let vectors = live
             .iter()
             .map(|&d| self.vector(&self.docs[d as usize].bag))
             .collect();
+        (live, vectors)
+    }
+
+    /// [`Corpus::scan`] comparing every pair.
+    pub fn scan_exact(&self, threshold: f64) -> Vec<Pair> {
+        let (live, vectors) = self.live_vectors();
+        let n = live.len() as u32;
+        let candidates = (0..n).flat_map(|x| (x + 1..n).map(move |y| (x, y)));
+        self.verified(&live, &vectors, candidates, threshold)
+    }
+
+    /// [`Corpus::scan`] through MinHash signatures of each post's
+    /// [`KEY_TERMS`] most telling terms, banded for locality-sensitive
+    /// hashing: posts sharing a band's bucket are candidates.
+    pub fn scan_lsh(&self, threshold: f64) -> Vec<Pair> {
+        let (live, vectors) = self.live_vectors();
         let seeds = minhash::seeds(BANDS * ROWS);
-        let signatures: Vec<Vec<u64>> = vectors
-            .iter()
-            .map(|v| {
-                let mut key = v.clone();
-                key.sort_by(|p, q| q.1.total_cmp(&p.1).then(p.0.cmp(&q.0)));
-                key.truncate(KEY_TERMS);
-                minhash::signature(key.iter().map(|&(t, _)| t), &seeds)
-            })
-            .collect();
+        // Each post's band keys, BANDS at a time; none for a post without words.
+        let mut keys: Vec<u64> = Vec::with_capacity(live.len() * BANDS);
+        let mut key_terms: Bag = Vec::with_capacity(KEY_TERMS * 4);
+        for v in &vectors {
+            key_terms.clear();
+            key_terms.extend_from_slice(v);
+            key_terms.sort_unstable_by(|p, q| q.1.total_cmp(&p.1).then(p.0.cmp(&q.0)));
+            key_terms.truncate(KEY_TERMS);
+            let sig = minhash::signature(key_terms.iter().map(|&(t, _)| t), &seeds);
+            keys.extend((0..BANDS).map(|band| {
+                if sig.is_empty() {
+                    u64::MAX
+                } else {
+                    minhash::band(&sig, band, ROWS)
+                }
+            }));
+        }
         // Candidates as positions in `live`.
         let mut candidates: Vec<(u32, u32)> = Vec::new();
         let mut buckets: Vec<(u64, u32)> = Vec::with_capacity(live.len());
         for band in 0..BANDS {
             buckets.clear();
-            for (i, sig) in signatures.iter().enumerate() {
-                if !sig.is_empty() {
-                    buckets.push((minhash::band(sig, band, ROWS), i as u32));
-                }
-            }
+            buckets.extend(
+                (0..live.len())
+                    .map(|i| (keys[i * BANDS + band], i as u32))
+                    .filter(|&(k, _)| k != u64::MAX),
+            );
             buckets.sort_unstable();
             for bucket in buckets.chunk_by(|p, q| p.0 == q.0) {
                 if bucket.len() > BUCKET_CAP {
                     // Too common to tell anything: pair each only with its neighbours.
-                    for w in bucket.windows(2) {
-                        candidates.push((w[0].1, w[1].1));
-                    }
+                    candidates.extend(bucket.windows(2).map(|w| (w[0].1, w[1].1)));
                     continue;
                 }
                 for (k, &(_, x)) in bucket.iter().enumerate() {
-                    for &(_, y) in &bucket[k + 1..] {
-                        candidates.push((x, y));
-                    }
+                    candidates.extend(bucket[k + 1..].iter().map(|&(_, y)| (x, y)));
                 }
             }
         }
         candidates.sort_unstable();
         candidates.dedup();
+        self.verified(&live, &vectors, candidates.into_iter(), threshold)
+    }
+
+    /// The cross-team pairs among `candidates` (positions in `live`) whose
+    /// cosine reaches `threshold`, explained, most similar first.
+    fn verified(
+        &self,
+        live: &[u32],
+        vectors: &[Bag],
+        candidates: impl Iterator<Item = (u32, u32)>,
+        threshold: f64,
+    ) -> Vec<Pair> {
         let mut out: Vec<Pair> = candidates
-            .into_iter()
             .filter_map(|(x, y)| {
                 let dx = &self.docs[live[x as usize] as usize];
                 let dy = &self.docs[live[y as usize] as usize];
-                if !cross_team(&dx.origin, &dy.origin) {
+                let (vx, vy) = (&vectors[x as usize], &vectors[y as usize]);
+                if cosine(vx, vy) < threshold || !cross_team(&dx.origin, &dy.origin) {
                     return None;
                 }
-                let (score, shared) = self.explain(&vectors[x as usize], &vectors[y as usize]);
+                let (score, shared) = self.explain(vx, vy);
                 let (a, b) = Pair::ordered(dx.origin.key, dy.origin.key);
-                (score >= threshold).then_some(Pair {
+                Some(Pair {
                     a,
                     b,
                     score,
@@ -537,6 +592,23 @@ impl Corpus {
         });
         out
     }
+}
+
+/// The cosine of two unit vectors sorted by term.
+fn cosine(x: &Bag, y: &Bag) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0f64);
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += f64::from(x[i].1 * y[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
 }
 
 /// MinHash over term ids: one hash per row, each a multiply-shift of the

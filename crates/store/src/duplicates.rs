@@ -125,6 +125,15 @@ impl Store {
         Ok((row.try_get("t")?, row.try_get("a")?))
     }
 
+    /// The team `person` is on now, if any.
+    pub async fn team_id_of(&self, person: i64) -> Result<Option<i64>, StoreError> {
+        let team: Option<Option<i64>> = sqlx::query_scalar("SELECT team_id FROM people WHERE id = $1")
+            .bind(person)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(team.flatten())
+    }
+
     /// Up to `limit` visible threads with ids above `after`, by id, as the finder reads them.
     pub async fn duplicate_threads(
         &self,

@@ -74,6 +74,8 @@ pub struct AppState {
     pub health: vitality::HealthBoard,
     /// Threads as everyone sees them, by version.
     pub threads: thread_cache::ThreadCache,
+    /// The duplicate finder's corpus.
+    pub duplicates: duplicate_service::DuplicateBoard,
 }
 
 impl AppState {
@@ -85,6 +87,7 @@ impl AppState {
             config: Arc::new(config),
             health: vitality::HealthBoard::default(),
             threads: thread_cache::ThreadCache::default(),
+            duplicates: duplicate_service::DuplicateBoard::default(),
         }
     }
 }

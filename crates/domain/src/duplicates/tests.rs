@@ -233,3 +233,12 @@ fn identical_posts_score_one_and_empty_posts_nothing() {
     assert_eq!(found.len(), 1);
     assert!((found[0].score - 1.0).abs() < 1e-4, "{found:?}");
 }
+
+#[test]
+fn the_banded_scan_finds_what_comparing_every_pair_finds_here() {
+    let c = corpus();
+    let exact = c.scan_exact(DUPLICATE_THRESHOLD);
+    assert_eq!(exact.len(), 1);
+    assert_eq!(c.scan_lsh(DUPLICATE_THRESHOLD), exact);
+    assert_eq!(c.scan(DUPLICATE_THRESHOLD), exact);
+}

@@ -47,6 +47,7 @@ use crate::AppState;
         (name = "shared space", description = "Threads, questions and answers, anonymous questions, reactions, kudos, notifications and search"),
         (name = "gatherings", description = "Gatherings: recurring series, RSVPs, attendance, facilitation, time-zone fairness, calendar feeds"),
         (name = "practice", description = "The practice: artifacts with revisions and diffs, reviews and staleness, reuse by team, links and backlinks, promotion from threads; experiments; and the adoption of artifacts by the organisation's teams"),
+        (name = "duplicates", description = "Duplicate effort across teams: threads and artifacts from different teams that look like the same problem, with the terms they share; link them or say they are not the same"),
         (name = "health", description = "Community health: figures, vitality, stage, diagnoses, the portfolio"),
     )
 )]

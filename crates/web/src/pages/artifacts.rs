@@ -368,6 +368,8 @@ struct ShowPage {
     owner_id: i64,
     notice: Option<&'static str>,
     error: Option<String>,
+    /// The duplicate-effort panel (`pages::duplicates`), as HTML.
+    duplicates: String,
 }
 
 /// The artifact page for `member`, with an optional notice or error.
@@ -405,7 +407,15 @@ pub(super) async fn show_page(
     } else {
         Vec::new()
     };
+    let duplicates = super::duplicates::panel(
+        state,
+        &member.user,
+        domain::duplicates::PostKey::Artifact(id),
+        &member.visitor.csrf,
+    )
+    .await?;
     render(&ShowPage {
+        duplicates,
         chrome: Chrome::new(&member.visitor, c.title.clone(), "communities")
             .counted(state)
             .await,

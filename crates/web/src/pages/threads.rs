@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use domain::duplicates::PostKey;
 use domain::thread::ThreadType;
 use serde::Deserialize;
 use store::threads::{SearchHit, Thread, ThreadFilter};
@@ -395,6 +396,8 @@ pub(super) struct ThreadPage {
     accepted_reply: Option<i64>,
     /// Who could answer an unsolved question (see `expertise_suggested.html`).
     suggested: Option<crate::expertise_service::Suggested>,
+    /// The duplicate-effort panel (`pages::duplicates`), as HTML.
+    duplicates: String,
 }
 
 fn card(view: &ThreadView, post: &PostView, head: std::sync::Arc<str>) -> PostCard {
@@ -540,6 +543,11 @@ pub(super) async fn thread_page(
     } else {
         None
     };
+    let duplicates = if hidden {
+        String::new()
+    } else {
+        super::duplicates::panel(state, user, PostKey::Thread(id), &visitor.csrf).await?
+    };
     render(&ThreadPage {
         chrome: Chrome::new(visitor, title.clone(), "communities")
             .counted(state)
@@ -566,6 +574,7 @@ pub(super) async fn thread_page(
         linked_from,
         accepted_reply: t.accepted_reply_id,
         suggested,
+        duplicates,
     })
     .map_err(|e| e.0)
 }

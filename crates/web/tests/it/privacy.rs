@@ -123,6 +123,8 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/static/expertise.js", &["GET"]),
     // mentoring and start here
     // duplicate effort
+    ("/communities/{slug}/duplicates", &["GET"]),
+    ("/duplicates/decide", &["POST"]),
     // digests and webhooks
 ];
 
