@@ -612,6 +612,23 @@ impl Store {
         })
     }
 
+    /// When `person` last joined `community`, if they are a member now.
+    pub async fn member_since(
+        &self,
+        community: i64,
+        person: i64,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(joined_at) FROM memberships WHERE community_id = $1 AND person_id = $2 \
+             AND left_at IS NULL",
+        )
+        .bind(community)
+        .bind(person)
+        .fetch_one(self.reader())
+        .await?;
+        Ok(at.map(from_millis))
+    }
+
     /// The ids of `community`'s artifacts reused most (published, not
     /// archived), most first, at most `limit`.
     pub async fn most_reused_artifacts(

@@ -18,6 +18,7 @@ mod gatherings;
 pub(crate) mod gatherings_schema;
 mod health;
 mod mentoring;
+mod mentoring_schema;
 mod outreach;
 mod people;
 mod pulses;
@@ -49,6 +50,7 @@ use crate::AppState;
         (name = "practice", description = "The practice: artifacts with revisions and diffs, reviews and staleness, reuse by team, links and backlinks, promotion from threads; experiments; and the adoption of artifacts by the organisation's teams"),
         (name = "duplicates", description = "Duplicate effort across teams: threads and artifacts from different teams that look like the same problem, with the terms they share; link them or say they are not the same"),
         (name = "health", description = "Community health: figures, vitality, stage, diagnoses, the portfolio"),
+        (name = "mentoring", description = "Mentor matching, proposals and pairs, mentor capacity, and a community's start-here page for newcomers"),
     )
 )]
 struct ApiDoc;

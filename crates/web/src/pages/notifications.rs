@@ -33,6 +33,7 @@ struct NotificationsPage {
     chrome: Chrome,
     lines: Vec<Line>,
     mine: Vec<ThreadLine>,
+    mentoring: Vec<super::mentoring::NoticeLine>,
 }
 
 fn line(n: Notification) -> Line {
@@ -84,6 +85,7 @@ async fn list(
             .await,
         lines,
         mine,
+        mentoring: super::mentoring::notice_lines(&state, me).await?,
     })
 }
 

@@ -122,6 +122,13 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/profile/expertise", &["GET", "POST"]),
     ("/static/expertise.js", &["GET"]),
     // mentoring and start here
+    ("/mentoring", &["GET"]),
+    ("/mentoring/ask", &["POST"]),
+    ("/mentoring/capacity", &["POST"]),
+    ("/mentoring/{id}/accept", &["POST"]),
+    ("/mentoring/{id}/decline", &["POST"]),
+    ("/mentoring/{id}/end", &["POST"]),
+    ("/communities/{slug}/start-here", &["GET"]),
     // duplicate effort
     ("/communities/{slug}/duplicates", &["GET"]),
     ("/duplicates/decide", &["POST"]),
