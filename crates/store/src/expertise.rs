@@ -92,6 +92,28 @@ pub struct Named {
     pub team: Option<String>,
 }
 
+/// A question as a replay of history sees it, with who answered it (read
+/// only to score suggestions afterwards, never to make them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastQuestion {
+    /// Thread id.
+    pub id: i64,
+    /// When it was asked.
+    pub asked_at: DateTime<Utc>,
+    /// The named asker; `None` when anonymous.
+    pub asker: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// Markdown body.
+    pub body: String,
+    /// Tags in order.
+    pub tags: Vec<String>,
+    /// The author of the accepted answer, if named.
+    pub accepted_author: Option<i64>,
+    /// The named authors of its answers other than the asker, first answer first.
+    pub answerers: Vec<i64>,
+}
+
 /// SQL true when community `c` is in scope: `$1` the viewer, `$2` the
 /// community (each -1 for none).
 const IN_SCOPE: &str = "(c.visibility = 'open' OR c.id = $2 OR EXISTS (SELECT 1 FROM memberships vm \
@@ -478,5 +500,71 @@ impl Store {
         }
         tx.commit().await?;
         Ok(told)
+    }
+
+    /// Every visible question of `community` in the order asked, with its
+    /// answerers, and every named answer to a question there as (author,
+    /// instant) in time order: the history a replay walks through.
+    pub async fn past_questions(
+        &self,
+        community: i64,
+    ) -> Result<(Vec<PastQuestion>, Vec<(i64, DateTime<Utc>)>), StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.created_at, t.author_id, t.title, t.body, r.author_id AS accepted_author \
+             FROM threads t LEFT JOIN replies r ON r.id = t.accepted_reply_id \
+             WHERE t.community_id = $1 AND t.thread_type = 'question' AND t.hidden_at IS NULL \
+             ORDER BY t.created_at, t.id",
+        )
+        .bind(community)
+        .fetch_all(self.reader())
+        .await?;
+        let mut questions = Vec::with_capacity(rows.len());
+        let mut at: std::collections::HashMap<i64, usize> = Default::default();
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
+            at.insert(id, questions.len());
+            questions.push(PastQuestion {
+                id,
+                asked_at: from_millis(row.try_get("created_at")?),
+                asker: row.try_get("author_id")?,
+                title: row.try_get("title")?,
+                body: row.try_get("body")?,
+                tags: Vec::new(),
+                accepted_author: row.try_get("accepted_author")?,
+                answerers: Vec::new(),
+            });
+        }
+        for row in sqlx::query(
+            "SELECT g.thread_id, g.tag FROM thread_tags g JOIN threads t ON t.id = g.thread_id \
+             WHERE t.community_id = $1 AND t.thread_type = 'question' ORDER BY g.thread_id, g.position",
+        )
+        .bind(community)
+        .fetch_all(self.reader())
+        .await?
+        {
+            if let Some(&i) = at.get(&row.try_get::<i64, _>("thread_id")?) {
+                questions[i].tags.push(row.try_get("tag")?);
+            }
+        }
+        let mut answers = Vec::new();
+        for row in sqlx::query(
+            "SELECT r.thread_id, r.author_id, r.created_at FROM replies r JOIN threads t ON t.id = r.thread_id \
+             WHERE t.community_id = $1 AND t.thread_type = 'question' AND r.author_id IS NOT NULL \
+               AND r.anonymous = 0 AND r.hidden_at IS NULL AND (t.author_id IS NULL OR t.author_id <> r.author_id) \
+             ORDER BY r.created_at, r.id",
+        )
+        .bind(community)
+        .fetch_all(self.reader())
+        .await?
+        {
+            let author: i64 = row.try_get("author_id")?;
+            answers.push((author, from_millis(row.try_get("created_at")?)));
+            if let Some(&i) = at.get(&row.try_get::<i64, _>("thread_id")?)
+                && !questions[i].answerers.contains(&author)
+            {
+                questions[i].answerers.push(author);
+            }
+        }
+        Ok((questions, answers))
     }
 }

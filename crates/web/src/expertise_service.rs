@@ -127,6 +127,31 @@ struct Asked<'a> {
     anonymous: bool,
 }
 
+/// Up to three people most likely to answer a question on `tags` and
+/// `text` in `community`, as of the clock's now, with evidence from before
+/// then: what a thread's suggestions are made of (see [`for_seen`]), for
+/// replays of history such as `examples/expertise_replay.rs`.
+pub async fn suggest(
+    state: &AppState,
+    community: i64,
+    tags: &[String],
+    text: &str,
+    asker: i64,
+    anonymous: bool,
+) -> Result<Vec<Suggestion>, WebError> {
+    rank(
+        state,
+        &Asked {
+            community,
+            tags,
+            text: text.to_owned(),
+            asker,
+            anonymous,
+        },
+    )
+    .await
+}
+
 /// The people most likely to answer `q` as of now: a named asker is left
 /// out before ranking; an anonymous asker is ranked and then dropped.
 async fn rank(state: &AppState, q: &Asked<'_>) -> Result<Vec<Suggestion>, WebError> {

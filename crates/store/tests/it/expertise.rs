@@ -176,6 +176,22 @@ async fn evidence_comes_from_named_contributions_in_scope_before_the_cut_off() {
         .await
         .unwrap();
 
+        // What a replay walks through: questions in order with their answerers.
+        let (past, answers) = s.past_questions(open).await.unwrap();
+        assert_eq!(past.iter().map(|q| q.id).collect::<Vec<_>>(), vec![q, anon]);
+        assert_eq!(past[0].accepted_author, Some(bo));
+        assert_eq!(past[0].answerers, vec![bo, cy]);
+        assert_eq!(past[0].tags, vec!["kubernetes", "helm"]);
+        assert_eq!(
+            (past[1].asker, past[1].answerers.clone()),
+            (None, vec![ada])
+        );
+        assert_eq!(
+            answers.len(),
+            3,
+            "the anonymous asker's own reply is no answer"
+        );
+
         let outsider = EvidenceQuery {
             scope: Scope::default(),
             ..Default::default()
