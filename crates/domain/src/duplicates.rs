@@ -39,9 +39,9 @@ pub const QUERY_TERMS: usize = 12;
 /// Candidates re-ranked by their exact cosine, per query.
 const RERANKED: usize = 200;
 /// The terms of each post its MinHash signature is taken over.
-pub const KEY_TERMS: usize = 10;
+pub const KEY_TERMS: usize = 16;
 /// LSH bands in a signature.
-pub const BANDS: usize = 24;
+pub const BANDS: usize = 48;
 /// Rows (min-hashes) per band.
 pub const ROWS: usize = 2;
 /// Up to this many posts, the scan compares every pair.
