@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::parser::ValueSource;
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser};
 use serde::Deserialize;
 
 use crate::Command;
@@ -42,6 +42,62 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Outgoing mail (the weekly digest) and the address links point to. Set
+/// by flags or `GUILDHALL_*` variables; the SMTP password is never logged
+/// or shown.
+#[derive(Debug, Clone, Args)]
+pub struct OutreachArgs {
+    /// The address people reach this server at (e.g. https://guildhall.example.org), for links in e-mails and webhook payloads [default: http://ADDR].
+    #[arg(long, env = "GUILDHALL_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// SMTP relay for the weekly digest e-mail; without one no e-mail is sent.
+    #[arg(long, env = "GUILDHALL_SMTP_HOST", value_name = "HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port [default: 25 with --smtp-tls none, 587 with starttls, 465 with tls].
+    #[arg(long, env = "GUILDHALL_SMTP_PORT", value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+    /// Sender of digest e-mails.
+    #[arg(
+        long,
+        env = "GUILDHALL_SMTP_FROM",
+        value_name = "ADDRESS",
+        default_value = "Guildhall <guildhall@localhost>"
+    )]
+    pub smtp_from: String,
+    /// SMTP user name, when the relay wants one.
+    #[arg(long, env = "GUILDHALL_SMTP_USERNAME", value_name = "USER")]
+    pub smtp_username: Option<String>,
+    /// SMTP password (better in the environment than on the command line).
+    #[arg(
+        long,
+        env = "GUILDHALL_SMTP_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+    /// How the SMTP connection is protected: none (only for a relay on this machine or network), starttls or tls.
+    #[arg(long, env = "GUILDHALL_SMTP_TLS", value_name = "MODE", default_value = "starttls",
+          value_parser = ["none", "starttls", "tls"])]
+    pub smtp_tls: String,
+}
+
+impl OutreachArgs {
+    /// The mail relay's settings, if a host is given.
+    pub fn mail(&self) -> anyhow::Result<Option<web::outreach::mail::MailSettings>> {
+        let Some(host) = self.smtp_host.as_ref().filter(|h| !h.trim().is_empty()) else {
+            return Ok(None);
+        };
+        Ok(Some(web::outreach::mail::MailSettings {
+            host: host.trim().to_owned(),
+            port: self.smtp_port,
+            from: self.smtp_from.clone(),
+            username: self.smtp_username.clone(),
+            password: self.smtp_password.clone(),
+            tls: self.smtp_tls.parse().map_err(anyhow::Error::msg)?,
+        }))
+    }
 }
 
 /// The TOML file's settings; every key optional.
@@ -204,5 +260,23 @@ pub fn show(settings: &Settings, serve: &crate::serve::ServeArgs) -> anyhow::Res
     println!("addr = {}", quote(&serve.addr));
     println!("secure_cookies = {}", serve.secure_cookies);
     println!("signup = {}", quote(&serve.signup));
+    let o = &serve.outreach;
+    println!();
+    println!("# outgoing mail (flags and GUILDHALL_* variables only)");
+    match &o.smtp_host {
+        Some(host) => println!("# smtp_host = {}", quote(host)),
+        None => println!("# smtp_host: not set (no digest e-mail)"),
+    }
+    if let Some(port) = o.smtp_port {
+        println!("# smtp_port = {port}");
+    }
+    println!("# smtp_from = {}", quote(&o.smtp_from));
+    println!("# smtp_tls = {}", quote(&o.smtp_tls));
+    if let Some(user) = &o.smtp_username {
+        println!("# smtp_username = {}", quote(user));
+    }
+    if o.smtp_password.is_some() {
+        println!("# smtp_password = \"***\"");
+    }
     Ok(())
 }

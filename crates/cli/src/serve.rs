@@ -30,6 +30,9 @@ pub struct ServeArgs {
     /// written in this file, read on every use of the clock.
     #[arg(long, hide = true, value_name = "FILE")]
     pub test_clock: Option<std::path::PathBuf>,
+    /// Digest e-mail and links.
+    #[command(flatten)]
+    pub outreach: crate::config::OutreachArgs,
 }
 
 impl ServeArgs {
@@ -78,7 +81,8 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
         }
         None => Arc::new(SystemClock),
     };
-    let state = AppState::new(
+    let mail = args.outreach.mail()?;
+    let mut state = AppState::new(
         store.clone(),
         clock,
         WebConfig {
@@ -94,6 +98,19 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let bound = listener.local_addr()?;
+    let public_url = args
+        .outreach
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{bound}"));
+    if let Some(m) = &mail {
+        tracing::info!(host = %m.host, tls = m.tls.as_str(), "weekly digests are e-mailed through this relay");
+    }
+    state.outreach = web::outreach::Outreach::new(web::outreach::OutreachConfig {
+        mail,
+        public_url,
+        workers: true,
+    })?;
     tracing::info!(addr = %bound, backend = ?store.backend(), "Guildhall is listening");
     eprintln!("Guildhall is listening on http://{bound}/");
     web::serve(listener, state, shutdown_signal()).await?;

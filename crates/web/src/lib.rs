@@ -76,6 +76,8 @@ pub struct AppState {
     pub threads: thread_cache::ThreadCache,
     /// The duplicate finder's corpus.
     pub duplicates: duplicate_service::DuplicateBoard,
+    /// Mail, webhooks and the server's public address.
+    pub outreach: outreach::Outreach,
 }
 
 impl AppState {
@@ -88,6 +90,7 @@ impl AppState {
             health: vitality::HealthBoard::default(),
             threads: thread_cache::ThreadCache::default(),
             duplicates: duplicate_service::DuplicateBoard::default(),
+            outreach: outreach::Outreach::default(),
         }
     }
 }
@@ -154,6 +157,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     telemetry::install_recorder();
     vitality::HealthBoard::spawn_refresher(state.clone());
+    outreach::spawn_workers(state.clone());
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

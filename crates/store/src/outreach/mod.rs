@@ -72,7 +72,7 @@ const MEMBER_OF: &str = "t.community_id IN (SELECT m.community_id FROM membershi
      WHERE m.person_id = $1 AND m.left_at IS NULL AND mc.merged_into IS NULL)";
 
 impl Store {
-    /// Threads opened in `[since, until)` in the communities `person`
+    /// Threads opened in `(since, until]` in the communities `person`
     /// belongs to now, by others (anonymous ones included, without a name),
     /// hidden ones left out; newest first, at most `limit`.
     pub async fn digest_new_threads(
@@ -85,7 +85,7 @@ impl Store {
         let sql = format!(
             "SELECT {THREAD_COLUMNS}, c.slug AS community_slug, c.name AS community_name \
              FROM {THREAD_FROM} JOIN communities c ON c.id = t.community_id \
-             WHERE {MEMBER_OF} AND t.hidden_at IS NULL AND t.created_at >= $2 AND t.created_at < $3 \
+             WHERE {MEMBER_OF} AND t.hidden_at IS NULL AND t.created_at > $2 AND t.created_at <= $3 \
              AND (t.author_id IS NULL OR t.author_id <> $1) \
              ORDER BY t.created_at DESC, t.id DESC LIMIT $4"
         );

@@ -145,7 +145,9 @@ impl Store {
         webhook_from(&row)
     }
 
-    /// Changes webhook `id` of `community`.
+    /// Changes webhook `id` of `community`. A paused webhook that is
+    /// resumed hears what happens from then on, not what happened while it
+    /// was paused.
     pub async fn change_webhook(
         &self,
         community: i64,
@@ -154,7 +156,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let done = sqlx::query(
             "UPDATE webhooks SET url = COALESCE($1, url), events = COALESCE($2, events), \
-             description = COALESCE($3, description), active = COALESCE($4, active) \
+             description = COALESCE($3, description), active = COALESCE($4, active), \
+             after_activity = CASE WHEN active = 0 AND $4 = 1 \
+               THEN (SELECT COALESCE(MAX(id), 0) FROM activity) ELSE after_activity END, \
+             after_series = CASE WHEN active = 0 AND $4 = 1 \
+               THEN (SELECT COALESCE(MAX(id), 0) FROM gathering_series) ELSE after_series END \
              WHERE id = $5 AND community_id = $6 AND removed_at IS NULL",
         )
         .bind(change.url.as_deref())

@@ -133,6 +133,12 @@ const PAGE_ROUTES: &[(&str, &[&str])] = &[
     ("/communities/{slug}/duplicates", &["GET"]),
     ("/duplicates/decide", &["POST"]),
     // digests and webhooks
+    ("/digest", &["GET"]),
+    ("/digest/email", &["POST"]),
+    ("/digest/send", &["POST"]),
+    ("/communities/{slug}/webhooks", &["GET", "POST"]),
+    ("/communities/{slug}/webhooks/{id}", &["GET", "POST"]),
+    ("/communities/{slug}/webhooks/{id}/remove", &["POST"]),
 ];
 
 /// Words that appear only in the private communities.
@@ -213,6 +219,8 @@ struct World {
     experiment: i64,
     artifact: i64,
     adoption: i64,
+    /// A webhook of the private community.
+    webhook: i64,
 }
 
 async fn world(app: &App) -> World {
@@ -360,7 +368,18 @@ async fn world(app: &App) -> World {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = ada
+        .api(
+            app,
+            Method::POST,
+            "/api/v1/communities/secret-circle/webhooks",
+            Some(json!({"url": "http://127.0.0.1:9/hook", "description": "orchard chat"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let webhook = v["id"].as_i64().unwrap();
     World {
+        webhook,
         ada,
         bob,
         request,
@@ -452,6 +471,8 @@ async fn a_private_community_leaks_nowhere_in_the_api() {
             // Ids inside a community: the real request; elsewhere, Ada (people) or the invitation.
             let real_id = if path.contains("/requests/") {
                 w.request
+            } else if path.contains("/webhooks/") {
+                w.webhook
             } else if path.starts_with("/api/v1/invitations/") {
                 w.invitation
             } else if path.starts_with("/api/v1/people/") {
@@ -569,6 +590,8 @@ async fn a_private_community_leaks_nowhere_in_the_pages() {
         for (method, path) in routes {
             let real_id = if path.contains("/requests/") {
                 w.request
+            } else if path.contains("/webhooks/") {
+                w.webhook
             } else if path.starts_with("/invitations/") {
                 w.invitation
             } else if path.starts_with("/people/") {

@@ -1,1 +1,0 @@
-//! Outreach: scenarios.
