@@ -270,15 +270,8 @@ pub async fn propose(
             }
         }
     }
-    let mentor_free = state.store.mentor_capacity(draft.mentor_id).await?
-        - state
-            .store
-            .mentorships_of(draft.mentor_id)
-            .await?
-            .iter()
-            .filter(|m| m.mentor.id == draft.mentor_id && m.answers.status == Status::Active)
-            .count() as i64;
-    if mentor_free <= 0 {
+    let (capacity, active) = places(state, draft.mentor_id).await?;
+    if capacity - active <= 0 {
         return Err(WebError::Conflict {
             field: "mentor_id".into(),
             message: "this mentor has no free mentoring place now".into(),
@@ -354,7 +347,11 @@ pub async fn end(
 
 /// The viewer's capacity: (mentees at once, active pairs as mentor).
 pub async fn capacity(state: &AppState, user: &CurrentUser) -> Result<(i64, i64), WebError> {
-    let me = user.person.id;
+    places(state, user.person.id).await
+}
+
+/// Anyone's capacity: (mentees at once, active pairs as mentor).
+pub async fn places(state: &AppState, me: i64) -> Result<(i64, i64), WebError> {
     let cap = state.store.mentor_capacity(me).await?;
     let active = state
         .store

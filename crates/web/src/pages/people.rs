@@ -40,6 +40,8 @@ struct PersonPage {
     communities: Vec<store::communities::PersonCommunity>,
     kudos: Vec<store::threads::Kudos>,
     expertise: crate::expertise_service::PersonExpertise,
+    /// Mentor capacity and active pairs as mentor.
+    mentoring: (i64, i64),
 }
 
 /// The profile form's fields, as text.
@@ -148,6 +150,7 @@ async fn person(
             .kudos_for(p.person.id, member.user.person.id)
             .await?,
         expertise: crate::expertise_service::of_person(&state, member.user.person.id, id).await?,
+        mentoring: crate::mentoring_service::places(&state, id).await?,
         hours: format!("{}–{}", hours.start_text(), hours.end_text()),
         lists: vec![
             ("Interests", p.interests.clone()),

@@ -82,6 +82,12 @@ async fn a_newcomer_asks_the_suggested_mentor_who_accepts_from_their_page() {
         assert!(page.contains("a member of Guild rustaceans"));
         assert!(page.contains("Ask Ada to mentor you on rust"));
         assert!(page.contains("0 of 3 done"), "three steps, none done");
+        // Ada's profile offers the same ask; her own shows where to set capacity.
+        let (_, person) = bob.page(&app, &format!("/people/{}", ada.id)).await;
+        assert!(person.contains("Mentors up to 1 person at once; 1 free."));
+        assert!(person.contains("Ask Ada to mentor you on"));
+        let (_, own) = ada.page(&app, &format!("/people/{}", ada.id)).await;
+        assert!(own.contains("Set your capacity") && !own.contains("Ask Ada to mentor"));
         let r = bob
             .post(
                 &app,
