@@ -380,7 +380,7 @@ fn main() {
     };
     // `cargo bench` passes --bench; only our own flags count.
     quality(value("--labelled").unwrap_or(20_000));
-    if let Some(n) = value("--posts") {
+    if let Some(n) = value("--posts").filter(|&n| n > 0) {
         speed(n);
     }
 }

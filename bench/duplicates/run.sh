@@ -7,7 +7,8 @@
 # release build; the posts are generated from fixed seeds.
 #
 #   bash bench/duplicates/run.sh [POSTS] [LABELLED]
-#       POSTS defaults to 1000000, LABELLED (the quality set) to 20000.
+#       POSTS defaults to 1000000 (0: quality only), LABELLED (the quality set)
+#       to 20000.
 #
 # Appends to bench/data/duplicates-results.txt.
 set -euo pipefail
