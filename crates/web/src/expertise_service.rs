@@ -109,6 +109,26 @@ pub struct Suggested {
     pub note: Option<&'static str>,
 }
 
+/// How long one server reuses a named question's suggestions while the
+/// thread stays the same version: its page is read far more often than
+/// evidence, hours and load change.
+pub const REUSE_MINUTES: i64 = 10;
+
+/// Suggested answerers of named questions, per server, by (thread,
+/// version, [`REUSE_MINUTES`] slot). The database stays the source of
+/// truth; a cached list is at most that old.
+#[derive(Clone)]
+pub struct SuggestionCache(Arc<quick_cache::sync::Cache<SlotKey, Arc<Vec<SuggestionView>>>>);
+
+/// (thread, version, slot).
+type SlotKey = (i64, i64, i64);
+
+impl Default for SuggestionCache {
+    fn default() -> Self {
+        Self(Arc::new(quick_cache::sync::Cache::new(10_000)))
+    }
+}
+
 /// Why an anonymous question's suggestions are not shown.
 pub const ANONYMOUS_NOTE: &str = "Suggestions for an anonymous question are shown only to its asker, so that they cannot hint at who asked.";
 
@@ -269,6 +289,13 @@ pub async fn for_seen(state: &AppState, seen: &SeenThread) -> Result<Suggested, 
     if t.anonymous && !seen.is_asker {
         return Ok(none(ANONYMOUS_NOTE));
     }
+    let slot = state.clock.now().timestamp() / (REUSE_MINUTES * 60);
+    let key = (t.id, t.version, slot);
+    if !t.anonymous
+        && let Some(people) = state.answerers.0.get(&key)
+    {
+        return Ok(listed(people.as_ref().clone()));
+    }
     let asker = match &t.author {
         Some(a) => a.id,
         // The viewer is the anonymous asker.
@@ -286,12 +313,19 @@ pub async fn for_seen(state: &AppState, seen: &SeenThread) -> Result<Suggested, 
     )
     .await?;
     let people = views(state, ranked).await?;
-    Ok(Suggested {
+    if !t.anonymous {
+        state.answerers.0.insert(key, Arc::new(people.clone()));
+    }
+    Ok(listed(people))
+}
+
+fn listed(people: Vec<SuggestionView>) -> Suggested {
+    Suggested {
         note: people
             .is_empty()
             .then_some("No member has evidence on this question's topics yet."),
         people,
-    })
+    }
 }
 
 /// The people who could answer a question being written in `seen`'s

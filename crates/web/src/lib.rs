@@ -78,6 +78,8 @@ pub struct AppState {
     pub duplicates: duplicate_service::DuplicateBoard,
     /// Mail, webhooks and the server's public address.
     pub outreach: outreach::Outreach,
+    /// Suggested answerers of questions, reused briefly while unchanged.
+    pub answerers: expertise_service::SuggestionCache,
 }
 
 impl AppState {
@@ -91,6 +93,7 @@ impl AppState {
             threads: thread_cache::ThreadCache::default(),
             duplicates: duplicate_service::DuplicateBoard::default(),
             outreach: outreach::Outreach::default(),
+            answerers: expertise_service::SuggestionCache::default(),
         }
     }
 }
