@@ -127,10 +127,11 @@ impl Store {
 
     /// The team `person` is on now, if any.
     pub async fn team_id_of(&self, person: i64) -> Result<Option<i64>, StoreError> {
-        let team: Option<Option<i64>> = sqlx::query_scalar("SELECT team_id FROM people WHERE id = $1")
-            .bind(person)
-            .fetch_optional(self.reader())
-            .await?;
+        let team: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT team_id FROM people WHERE id = $1")
+                .bind(person)
+                .fetch_optional(self.reader())
+                .await?;
         Ok(team.flatten())
     }
 
