@@ -25,6 +25,19 @@ pub fn csrf(html: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
+/// `who` joins the community at `slug` over the API.
+pub async fn join(app: &App, who: &Browser, slug: &str) {
+    let (s, v) = who
+        .api(
+            app,
+            reqwest::Method::POST,
+            &format!("/api/v1/communities/{slug}/join"),
+            None,
+        )
+        .await;
+    assert!(s.is_success(), "{s} {v}");
+}
+
 /// Signs `email` up and logs them in with a browser too.
 pub async fn browser(app: &App, email: &str, name: &str) -> Browser {
     let token = app.sign_up(email, name).await;

@@ -8,6 +8,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::browser::join;
 use crate::browser::{Browser, browser};
 use crate::{App, apps};
 
@@ -23,18 +24,6 @@ async fn community(app: &App, steward: &Browser, slug: &str, visibility: &str) {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-}
-
-async fn join(app: &App, who: &Browser, slug: &str) {
-    let (s, v) = who
-        .api(
-            app,
-            Method::POST,
-            &format!("/api/v1/communities/{slug}/join"),
-            None,
-        )
-        .await;
-    assert!(s.is_success(), "{v}");
 }
 
 async fn ask(

@@ -29,18 +29,7 @@ pub async fn community(app: &App, steward: &Browser, slug: &str, visibility: &st
     assert_eq!(s, StatusCode::CREATED, "{v}");
 }
 
-/// `who` joins the community at `slug`.
-pub async fn join(app: &App, who: &Browser, slug: &str) {
-    let (s, v) = who
-        .api(
-            app,
-            Method::POST,
-            &format!("/api/v1/communities/{slug}/join"),
-            None,
-        )
-        .await;
-    assert!(s.is_success(), "{v}");
-}
+pub use crate::browser::join;
 
 /// `who` opens a thread in `slug` over the API; returns its id.
 pub async fn post_thread(app: &App, who: &Browser, slug: &str, body: Value) -> i64 {
